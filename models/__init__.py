@@ -1,0 +1,1 @@
+"""The shipped default models (classifier/, ranker/), installed as ``toolkit.models``."""

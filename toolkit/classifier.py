@@ -1,0 +1,312 @@
+"""The theme classifier: TF-IDF syllable n-grams, one logistic regression per label.
+
+Training (scikit-learn, imported only here):
+
+1. 5-fold cross-validation gives out-of-fold decision values for every paragraph;
+2. per label, Platt scaling on those values gives calibrated probabilities and
+   the F1-best threshold is chosen on them;
+3. the final models are fitted on all paragraphs.
+
+Prediction runs on the saved vocabulary, idf and coefficients with numpy only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit.corpus import LABELS, Example, examples_sha256
+from toolkit.features import Triplets, Vectorizer, linear_scores
+from toolkit.metrics import multilabel_report
+from toolkit.modelstore import default_model_dir, load_model_dir, save_model_dir, versions
+
+FORMAT = 1
+KIND = "classifier"
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """Everything that decides the trained model besides the data."""
+
+    ngram_max: int = 2
+    min_df: int = 2
+    C: float = 8.0
+    class_weight: str | None = "balanced"
+    folds: int = 5
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Labels over their thresholds, and every label's probability."""
+
+    labels: list[str]
+    scores: dict[str, float]
+
+
+class Classifier:
+    """A loaded theme classifier; see :func:`load` and :func:`train`."""
+
+    def __init__(self, artifact: dict[str, Any], manifest: dict[str, Any] | None = None) -> None:
+        self.labels: list[str] = list(artifact["labels"])
+        n_labels = len(self.labels)
+        terms = artifact["terms"].split("\n") if artifact["terms"] else []
+        idf = np.frombuffer(artifact["idf"], dtype=np.float64)
+        self.vectorizer = Vectorizer.from_state(terms, idf, artifact["ngram_max"])
+        self.coef = np.frombuffer(artifact["coef"], dtype=np.float64).reshape(len(terms), n_labels)
+        self.intercept = np.asarray(artifact["intercept"], dtype=np.float64)
+        self.calibration = np.asarray(artifact["calibration"], dtype=np.float64)  # (labels, 2)
+        self.thresholds = np.asarray(artifact["thresholds"], dtype=np.float64)
+        self.manifest = manifest or {}
+        self.path = ""
+
+    def _probabilities(self, t: Triplets) -> np.ndarray:
+        z = linear_scores(t, self.coef, self.intercept)
+        a, b = self.calibration[:, 0], self.calibration[:, 1]
+        return 1.0 / (1.0 + np.exp(-(a * z + b)))
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probability of each label for each text; shape (texts, labels)."""
+        return self._probabilities(self.vectorizer.transform(texts))
+
+    def predict(self, texts: Sequence[str], threshold: float | None = None) -> list[Prediction]:
+        """Labels and scores per text; ``threshold`` overrides the per-label thresholds.
+
+        >>> clf = load()
+        >>> clf.predict(["Năm 2020, Đảng bộ xã kết nạp 15 đảng viên mới."])[0].labels
+        ['admission']
+        """
+        probs = self.probabilities(texts)
+        cut = self.thresholds if threshold is None else np.full(len(self.labels), threshold)
+        out = []
+        for row in probs:
+            out.append(
+                Prediction(
+                    [lab for lab, p, c in zip(self.labels, row, cut) if p >= c],
+                    {lab: round(float(p), 4) for lab, p in zip(self.labels, row)},
+                )
+            )
+        return out
+
+    def explain(self, text: str, label: str, top: int = 5) -> list[tuple[str, float]]:
+        """The n-grams that pushed ``text`` towards ``label`` most, with their weights.
+
+        >>> load().explain("Ủy ban Kiểm tra thi hành kỷ luật 3 đảng viên.", "inspection")[0][0]
+        'kỷ luật'
+        """
+        t = self.vectorizer.transform([text])
+        k = self.labels.index(label)
+        contrib = t.values * self.coef[t.cols, k]
+        order = np.argsort(-contrib)[:top]
+        terms = self.vectorizer.terms_
+        return [(terms[t.cols[i]], round(float(contrib[i]), 4)) for i in order if contrib[i] > 0]
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str) -> Classifier:
+    artifact, manifest = load_model_dir(path, KIND, FORMAT)
+    clf = Classifier(artifact, manifest)
+    clf.path = path
+    return clf
+
+
+def load(model_dir: str | Path | None = None) -> Classifier:
+    """Load a classifier directory (the shipped model by default), once per process."""
+    path = Path(model_dir) if model_dir is not None else default_model_dir(KIND)
+    return _load_cached(str(path.resolve()))
+
+
+# ------------------------------------------------------------------ training
+
+
+def _fit_linear(X, y: np.ndarray, p: TrainParams):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=p.C, class_weight=p.class_weight, solver="liblinear", random_state=p.seed, max_iter=1000
+    )
+    return model.fit(X, y)
+
+
+def _fit_all(texts: list[str], Y: np.ndarray, p: TrainParams) -> tuple[Vectorizer, np.ndarray, np.ndarray]:
+    vec = Vectorizer(ngram_max=p.ngram_max, min_df=p.min_df).fit(texts)
+    X = vec.transform_matrix(texts)
+    coefs, intercepts = [], []
+    for k in range(Y.shape[1]):
+        m = _fit_linear(X, Y[:, k], p)
+        coefs.append(m.coef_[0])
+        intercepts.append(m.intercept_[0])
+    return vec, np.array(coefs).T.copy(), np.array(intercepts)
+
+
+def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    m = LogisticRegression(C=1e4, solver="lbfgs").fit(z.reshape(-1, 1), y)
+    return float(m.coef_[0, 0]), float(m.intercept_[0])
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    best, best_f1 = 0.5, -1.0
+    for c in np.round(np.arange(0.05, 0.96, 0.01), 2):
+        pred = p >= c
+        tp = float(np.sum(pred & (y == 1)))
+        f1 = 2 * tp / max(1.0, float(pred.sum() + y.sum()))
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = float(c), f1
+    return best
+
+
+def train(
+    examples: Sequence[Example],
+    params: TrainParams = TrainParams(),
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Train on labeled paragraphs; returns (artifact, manifest) for :func:`save`.
+
+    Deterministic: the same examples and parameters give the same model.
+    """
+    from sklearn.model_selection import KFold
+
+    say = progress or (lambda _msg: None)
+    labels = list(LABELS)
+    texts = [ex.text for ex in examples]
+    Y = np.array([[lab in ex.labels for lab in labels] for ex in examples], dtype=int)
+
+    oof = np.zeros(Y.shape)
+    folds = KFold(n_splits=params.folds, shuffle=True, random_state=params.seed)
+    for i, (tr, te) in enumerate(folds.split(texts), 1):
+        say(f"cross-validation fold {i}/{params.folds}")
+        vec, coef, intercept = _fit_all([texts[j] for j in tr], Y[tr], params)
+        oof[te] = linear_scores(vec.transform([texts[j] for j in te]), coef, intercept)
+
+    calibration = [_platt(oof[:, k], Y[:, k]) for k in range(len(labels))]
+    a = np.array([c[0] for c in calibration])
+    b = np.array([c[1] for c in calibration])
+    oof_p = 1.0 / (1.0 + np.exp(-(a * oof + b)))
+    thresholds = [_best_threshold(oof_p[:, k], Y[:, k]) for k in range(len(labels))]
+    pred = oof_p >= np.array(thresholds)
+    cv = multilabel_report(
+        [set(ex.labels) for ex in examples],
+        [{lab for lab, on in zip(labels, row) if on} for row in pred],
+        labels,
+    )
+
+    say("fitting the final model on all paragraphs")
+    vec, coef, intercept = _fit_all(texts, Y, params)
+    artifact = {
+        "format": FORMAT,
+        "labels": labels,
+        "ngram_max": params.ngram_max,
+        "terms": "\n".join(vec.terms_),
+        "idf": vec.idf_.astype(np.float64).tobytes(),
+        "coef": coef.astype(np.float64).tobytes(),
+        "intercept": intercept.tolist(),
+        "calibration": [list(c) for c in calibration],
+        "thresholds": thresholds,
+    }
+    counts = {lab: int(Y[:, k].sum()) for k, lab in enumerate(labels)}
+    manifest = {
+        "kind": KIND,
+        "format": FORMAT,
+        "versions": versions(),
+        "labels": labels,
+        "parameters": asdict(params),
+        "thresholds": dict(zip(labels, thresholds)),
+        "vocabulary_size": len(vec.terms_),
+        "corpus": {
+            "sha256": examples_sha256(examples),
+            "paragraphs": len(examples),
+            "counts": {**counts, "none": int((Y.sum(1) == 0).sum()), "multi": int((Y.sum(1) >= 2).sum())},
+        },
+        "cross_validation": {
+            "folds": params.folds,
+            "macro_f1": cv["macro"]["f1"],
+            "micro_f1": cv["micro"]["f1"],
+            "exact_match": cv["exact_match"],
+            "per_label": cv["per_label"],
+        },
+    }
+    return artifact, manifest
+
+
+def save(artifact: dict[str, Any], manifest: dict[str, Any], out_dir: str | Path) -> Path:
+    """Write a trained classifier to ``out_dir`` atomically."""
+    return save_model_dir(out_dir, artifact, manifest)
+
+
+# ------------------------------------------------------------- classify files
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def classify_paths(
+    paths: Sequence[str],
+    model_dir: str | Path | None = None,
+    threshold: float | None = None,
+    explain: bool = False,
+    encoding: str | None = None,
+    batch_size: int = 512,
+) -> Iterator[dict[str, Any]]:
+    """Classify every paragraph of the inputs, streamed in batches.
+
+    Yields one record per paragraph: ``source``, ``id`` (from JSONL input, else
+    None), ``paragraph`` (index), ``text``, ``labels``, ``scores`` and, with
+    ``explain``, ``explain``: the n-grams behind each predicted label.
+    """
+    from toolkit.inputs import expand, read_paragraphs
+
+    names = expand(paths)  # report a missing input before loading the model
+    clf = load(model_dir)
+    for batch in _batches(read_paragraphs(names, encoding), batch_size):
+        preds = clf.predict([p.text for p in batch], threshold)
+        for par, pred in zip(batch, preds):
+            record: dict[str, Any] = {
+                "source": par.source,
+                "id": par.id,
+                "paragraph": par.index,
+                "text": par.text,
+                "labels": pred.labels,
+                "scores": pred.scores,
+            }
+            if explain:
+                record["explain"] = {
+                    lab: [term for term, _ in clf.explain(par.text, lab)] for lab in pred.labels
+                }
+            yield record
+
+
+def evaluate(
+    paths: Sequence[str],
+    model_dir: str | Path | None = None,
+    threshold: float | None = None,
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """Score a model on labeled paragraphs (JSONL, fastText or CSV).
+
+    Returns per-label precision / recall / F1, micro and macro F1, exact match
+    and the most frequent confusions (see :func:`toolkit.metrics.multilabel_report`).
+    """
+    from toolkit.corpus import read_labeled
+
+    examples = read_labeled(paths, encoding)
+    clf = load(model_dir)
+    preds: list[set[str]] = []
+    for batch in _batches(examples, 512):
+        preds += [set(p.labels) for p in clf.predict([ex.text for ex in batch], threshold)]
+    report = multilabel_report([set(ex.labels) for ex in examples], preds, clf.labels)
+    return {"data": [str(p) for p in paths], "model": clf.path, **report}

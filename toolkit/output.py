@@ -1,0 +1,77 @@
+"""Writing records as JSON Lines, JSON, CSV or a terminal table: one place for all commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TextIO
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One level of keys for CSV: nested dicts become ``key.sub``, lists are joined with ``;``.
+
+    >>> flatten({"labels": ["admission", "personnel"], "scores": {"admission": 0.9}})
+    {'labels': 'admission;personnel', 'scores.admission': 0.9}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = ";".join(
+                json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v) for v in value
+            )
+        else:
+            flat[name] = value
+    return flat
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON that keeps Vietnamese letters readable."""
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_records(
+    records: Iterable[dict[str, Any]],
+    fmt: str,
+    out: TextIO,
+    table: Callable[[dict[str, Any]], Sequence[str]] | None = None,
+    headers: Sequence[str] = (),
+) -> int:
+    """Write records in ``fmt``; returns how many were written.
+
+    ``jsonl`` and ``csv`` stream; ``json`` writes one array; ``table`` uses
+    ``table(record)`` for the cells under ``headers``.
+    """
+    n = 0
+    if fmt == "jsonl":
+        for n, rec in enumerate(records, 1):
+            out.write(dumps(rec) + "\n")
+    elif fmt == "json":
+        items = list(records)
+        json.dump(items, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        n = len(items)
+    elif fmt == "csv":
+        writer: csv.DictWriter | None = None
+        for n, rec in enumerate(records, 1):
+            row = flatten(rec)
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=list(row), extrasaction="ignore", lineterminator="\n")
+                writer.writeheader()
+            writer.writerow(row)
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        grid = Table(*headers, show_lines=False, expand=True)
+        for n, rec in enumerate(records, 1):
+            grid.add_row(*(table(rec) if table else [dumps(rec)]))
+        Console(file=out).print(grid)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return n
