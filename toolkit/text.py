@@ -48,7 +48,7 @@ def iter_lines(stream: BinaryIO, name: str, encoding: str | None = None) -> Iter
     head = stream.read(_SNIFF)
     if encoding is None:
         encoding = detect_encoding(head)
-        if b"\x00" in head:
+        if encoding != "utf-16" and b"\x00" in head:
             raise InputError(f"{name}: looks like a binary file, not text")
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
