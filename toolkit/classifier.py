@@ -74,6 +74,10 @@ class Classifier:
         """Calibrated probability of each label for each text; shape (texts, labels)."""
         return self._probabilities(self.vectorizer.transform(texts))
 
+    def token_probabilities(self, token_lists: Sequence[list[str]]) -> np.ndarray:
+        """:meth:`probabilities` for texts already split by :func:`toolkit.text.tokens`."""
+        return self._probabilities(self.vectorizer.transform_tokens(token_lists))
+
     def predict(self, texts: Sequence[str], threshold: float | None = None) -> list[Prediction]:
         """Labels and scores per text; ``threshold`` overrides the per-label thresholds.
 

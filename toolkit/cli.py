@@ -183,6 +183,85 @@ def evaluate(
     typer.echo("\n".join(lines))
 
 
+class Method(str, Enum):
+    learned = "learned"
+    centrality = "centrality"
+    lead = "lead"
+
+
+class DigestFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command()
+@_errors
+def summarize(
+    paths: Paths,
+    sentences: Annotated[Optional[int], typer.Option("--sentences", "-n", min=1, help="Sentences per digest [default: 3].")] = None,
+    ratio: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Or: this fraction of the document's sentences (at least one).")] = None,
+    words: Annotated[Optional[int], typer.Option(min=1, help="Or: at most this many words (at least one sentence).")] = None,
+    method: Annotated[Method, typer.Option(help="Ranker: learned (trained on news), centrality (LexRank) or lead (first sentences).")] = Method.learned,
+    by_theme: Annotated[bool, typer.Option("--by-theme", help="Also give, per theme the document reports, its top sentences and key figures.")] = False,
+    fmt: Annotated[Optional[DigestFormat], typer.Option("--format", "-f", help="text, markdown, json or jsonl (default: text on a terminal, jsonl otherwise).")] = None,
+    model: ModelOpt = None,
+    ranker: Annotated[Optional[Path], typer.Option(help="Ranker model directory (default: the shipped ranker).")] = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Make a short digest of each document from its own sentences.
+
+    Sentences come out in document order, each with its character offsets in
+    the original text. A .txt file or stdin is one document; each JSONL object
+    ("text", optional "id" and "title") is one document.
+
+    Example: toolkit summarize report.txt --by-theme --format markdown
+    """
+    from toolkit.output import write_records
+    from toolkit.summarizer import Length, summarize_paths
+
+    if sum(x is not None for x in (sentences, ratio, words)) > 1:
+        raise typer.BadParameter("give only one of --sentences, --ratio, --words")
+    length = Length(sentences=sentences or 3, ratio=ratio, words=words)
+    fmt_name = fmt.value if fmt is not None else ("text" if sys.stdout.isatty() else "jsonl")
+    records = summarize_paths(paths, method.value, length, by_theme, encoding, ranker, model)
+    if fmt_name in ("json", "jsonl"):
+        write_records(records, fmt_name, sys.stdout)
+        return
+    from toolkit.digest_format import markdown, plain
+
+    render = markdown if fmt_name == "markdown" else plain
+    for i, record in enumerate(records):
+        if i:
+            sys.stdout.write("\n")
+        sys.stdout.write(render(record))
+
+
+@app.command("train-summarizer")
+@_errors
+def train_summarizer(
+    data: Annotated[Path, typer.Argument(help="Article/summary pairs: JSON Lines (.jsonl or .jsonl.gz) with article, summary and optional title.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Ranker directory to write (replaced atomically).")],
+    max_documents: Annotated[int, typer.Option(min=10, help="Train on the first N articles.")] = 6000,
+    model: ModelOpt = None,
+) -> None:
+    """Train the learned sentence ranker on article/summary pairs.
+
+    Oracle labels mark the sentences that best match each reference summary
+    (ROUGE-1 + ROUGE-2); a logistic regression learns them from sentence
+    features, including the theme classifier's scores (--model).
+
+    Example: toolkit train-summarizer vietnews_train.jsonl.gz --out models/ranker
+    """
+    from toolkit import ranker as ranker_mod
+
+    params = ranker_mod.RankerParams(max_documents=max_documents)
+    artifact, manifest = ranker_mod.train(data, params, model, progress=_say)
+    path = ranker_mod.save(artifact, manifest, out)
+    _say(f"wrote {path}: {manifest['data']['documents']} documents, {manifest['data']['sentences']} sentences")
+
+
 @corpus_app.command("check")
 @_errors
 def corpus_check(

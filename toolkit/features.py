@@ -29,7 +29,11 @@ def grams(text: str, ngram_max: int) -> list[str]:
     >>> grams("Kết nạp đảng viên", 2)
     ['kết', 'nạp', 'đảng', 'viên', 'kết nạp', 'nạp đảng', 'đảng viên']
     """
-    toks = _TOKEN_RE.findall(normalize(text.lower()))
+    return token_grams(_TOKEN_RE.findall(normalize(text.lower())), ngram_max)
+
+
+def token_grams(toks: list[str], ngram_max: int) -> list[str]:
+    """N-grams of syllables already produced by :func:`toolkit.text.tokens`."""
     out = list(toks)
     for n in range(2, ngram_max + 1):
         out += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
@@ -78,11 +82,15 @@ class Vectorizer:
 
     def transform(self, texts: Iterable[str]) -> Triplets:
         """L2-normalized TF-IDF of each text, as sparse triplets."""
+        return self.transform_tokens(_TOKEN_RE.findall(normalize(t.lower())) for t in texts)
+
+    def transform_tokens(self, token_lists: Iterable[list[str]]) -> Triplets:
+        """:meth:`transform` for texts already split by :func:`toolkit.text.tokens`."""
         get = self.vocabulary_.get
         ids: list[int] = []
         lengths: list[int] = []
-        for text in texts:
-            found = [j for j in map(get, grams(text, self.ngram_max)) if j is not None]
+        for toks in token_lists:
+            found = [j for j in map(get, token_grams(toks, self.ngram_max)) if j is not None]
             ids += found
             lengths.append(len(found))
         n_docs = len(lengths)

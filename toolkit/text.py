@@ -117,8 +117,10 @@ def _tone_table() -> dict[str, str]:
 
 
 _TONE_TABLE = _tone_table()
+# A character-class pair is far faster than an alternation of the 90 pairs;
+# pairs outside the table ("oỳ") are left as they are by the replacement.
 _TONE_RE = re.compile(
-    r"(?<![qQ])(" + "|".join(sorted(_TONE_TABLE)) + r")(?![^\W\d_])"
+    r"(?<![qQ])[oOuU][" + "".join(sorted({k[1] for k in _TONE_TABLE})) + r"](?![^\W\d_])"
 )
 
 
@@ -130,7 +132,12 @@ def normalize(text: str) -> str:
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _TONE_RE.sub(lambda m: _TONE_TABLE[m.group(1)], text)
+    return _TONE_RE.sub(_retone, text)
+
+
+def _retone(m: re.Match[str]) -> str:
+    pair = m.group()
+    return _TONE_TABLE.get(pair, pair)
 
 
 # ------------------------------------------------------------------ tokens
@@ -145,6 +152,11 @@ def tokens(text: str) -> list[str]:
     ['năm', 'huyện', 'kết', 'nạp', 'đảng', 'viên']
     """
     return _TOKEN_RE.findall(normalize(text.lower()))
+
+
+def tokens_of_normalized(text: str) -> list[str]:
+    """:func:`tokens` for text already lower-cased and normalized (skips that work)."""
+    return _TOKEN_RE.findall(text)
 
 
 # -------------------------------------------------------------- paragraphs
@@ -196,6 +208,8 @@ def is_furniture(line: str) -> bool:
     line = line.strip()
     if not line:
         return True
+    if line.count(" ") > 20:
+        return False  # long content lines: skip the work below
     words = _WORD.findall(line)
     letters = [w for w in words if not w.isdigit()]
     if len(letters) < 2 and len(words) < 4:
@@ -235,7 +249,7 @@ class ParagraphFilter:
         """True when ``paragraph`` (already stripped) is new content."""
         if is_furniture(paragraph):
             return False
-        key = hash(" ".join(paragraph.split()))
+        key = hash(paragraph)
         if key in self._seen:
             return False
         if len(self._seen) >= self._MAX_SEEN:
@@ -296,7 +310,8 @@ def _ends_sentence(text: str, start: int, end: int) -> bool:
     if j >= n:
         return True
     nxt = text[j]
-    before = text[:start].rsplit(None, 1)
+    # Look back a bounded window: slicing the whole prefix made long paragraphs quadratic.
+    before = text[max(0, start - 40) : start].rsplit(None, 1)
     word = before[-1].lstrip(_OPENERS) if before and not text[start - 1].isspace() else ""
     lone_period = text[start:end] == "."
     if lone_period and word:
