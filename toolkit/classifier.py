@@ -16,16 +16,18 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit.corpus import LABELS, Example, examples_sha256
 from toolkit.features import Triplets, Vectorizer, linear_scores
 from toolkit.metrics import multilabel_report
 from toolkit.modelstore import default_model_dir, load_model_dir, save_model_dir, versions
 
-FORMAT = 1
+if TYPE_CHECKING:
+    from toolkit.corpus import Example
+
+FORMAT = 2
 KIND = "classifier"
 
 
@@ -55,10 +57,8 @@ class Classifier:
     def __init__(self, artifact: dict[str, Any], manifest: dict[str, Any] | None = None) -> None:
         self.labels: list[str] = list(artifact["labels"])
         n_labels = len(self.labels)
-        terms = artifact["terms"].split("\n") if artifact["terms"] else []
-        idf = np.frombuffer(artifact["idf"], dtype=np.float64)
-        self.vectorizer = Vectorizer.from_state(terms, idf, artifact["ngram_max"])
-        self.coef = np.frombuffer(artifact["coef"], dtype=np.float64).reshape(len(terms), n_labels)
+        self.vectorizer = Vectorizer.from_state(artifact["vectorizer"])
+        self.coef = np.frombuffer(artifact["coef"], dtype=np.float64).reshape(-1, n_labels)
         self.intercept = np.asarray(artifact["intercept"], dtype=np.float64)
         self.calibration = np.asarray(artifact["calibration"], dtype=np.float64)  # (labels, 2)
         self.thresholds = np.asarray(artifact["thresholds"], dtype=np.float64)
@@ -87,15 +87,12 @@ class Classifier:
         """
         probs = self.probabilities(texts)
         cut = self.thresholds if threshold is None else np.full(len(self.labels), threshold)
-        out = []
-        for row in probs:
-            out.append(
-                Prediction(
-                    [lab for lab, p, c in zip(self.labels, row, cut) if p >= c],
-                    {lab: round(float(p), 4) for lab, p in zip(self.labels, row)},
-                )
-            )
-        return out
+        on = (probs >= cut).tolist()
+        labels = self.labels
+        return [
+            Prediction([lab for lab, yes in zip(labels, flags) if yes], dict(zip(labels, row)))
+            for flags, row in zip(on, np.round(probs, 4).tolist())
+        ]
 
     def explain(self, text: str, label: str, top: int = 5) -> list[tuple[str, float]]:
         """The n-grams that pushed ``text`` towards ``label`` most, with their weights.
@@ -177,6 +174,8 @@ def train(
     """
     from sklearn.model_selection import KFold
 
+    from toolkit.corpus import LABELS, examples_sha256
+
     say = progress or (lambda _msg: None)
     labels = list(LABELS)
     texts = [ex.text for ex in examples]
@@ -206,9 +205,7 @@ def train(
     artifact = {
         "format": FORMAT,
         "labels": labels,
-        "ngram_max": params.ngram_max,
-        "terms": "\n".join(vec.terms_),
-        "idf": vec.idf_.astype(np.float64).tobytes(),
+        "vectorizer": vec.state(),
         "coef": coef.astype(np.float64).tobytes(),
         "intercept": intercept.tolist(),
         "calibration": [list(c) for c in calibration],

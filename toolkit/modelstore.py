@@ -15,9 +15,6 @@ import hashlib
 import json
 import os
 import pickle
-import platform
-import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,6 +42,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def versions() -> dict[str, str]:
     """Versions of toolkit, scikit-learn, numpy and Python, for manifests."""
+    import platform
     from importlib.metadata import version
 
     return {
@@ -61,6 +59,9 @@ def save_model_dir(out_dir: str | Path, artifact: dict[str, Any], manifest: dict
     The new model is written into a temporary sibling directory and swapped in
     with renames only once it is complete.
     """
+    import shutil
+    import tempfile
+
     import joblib
 
     out = Path(out_dir)

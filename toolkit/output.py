@@ -30,9 +30,12 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def dumps(obj: Any) -> str:
-    """Compact JSON that keeps Vietnamese letters readable."""
-    return json.dumps(obj, ensure_ascii=False)
+    """JSON that keeps Vietnamese letters readable."""
+    return _ENCODER.encode(obj)
 
 
 def write_records(

@@ -135,6 +135,24 @@ def normalize(text: str) -> str:
     return _TONE_RE.sub(_retone, text)
 
 
+_OLD_STYLE = {new: old for old, new in _TONE_TABLE.items()}
+
+
+def old_style_spellings(syllable: str) -> list[str]:
+    """The other tone-mark spelling of a normalized syllable, if it has one.
+
+    Prediction looks tokens up with these aliases instead of running the
+    tone-mark regex over every input.
+
+    >>> old_style_spellings("hòa"), old_style_spellings("quý"), old_style_spellings("hoàn")
+    (['hoà'], [], [])
+    """
+    tail = syllable[-2:]
+    if len(tail) == 2 and tail in _OLD_STYLE and not syllable[:-2].endswith(("q", "Q")):
+        return [syllable[:-2] + _OLD_STYLE[tail]]
+    return []
+
+
 def _retone(m: re.Match[str]) -> str:
     pair = m.group()
     return _TONE_TABLE.get(pair, pair)
@@ -208,8 +226,8 @@ def is_furniture(line: str) -> bool:
     line = line.strip()
     if not line:
         return True
-    if line.count(" ") > 20:
-        return False  # long content lines: skip the work below
+    if line.count(" ") >= 14 and "|" not in line:
+        return False  # furniture is short: skip the work below for content lines
     words = _WORD.findall(line)
     letters = [w for w in words if not w.isdigit()]
     if len(letters) < 2 and len(words) < 4:
