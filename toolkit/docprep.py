@@ -18,6 +18,7 @@ from toolkit.features import Triplets
 from toolkit.text import normalize, paragraph_spans, sentence_spans, tokens, tokens_of_normalized
 
 _HEADLINE_MAX_WORDS = 30
+_TITLE_MIN_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +50,22 @@ def _is_headline(text: str) -> bool:
 def split_sentences(text: str, title: str | None = None) -> tuple[str | None, list[Sentence]]:
     """The document's sentences, and its title.
 
-    Without a given title, a first line that reads as a headline (short, no
-    closing punctuation) becomes the title and is not a candidate sentence,
-    unless it is all the document has.
+    Without a given title, the first of the first three lines that reads as a
+    headline (five to thirty words, no closing punctuation) becomes the title.
+    Lines that read as headlines (the title, subheadings, section labels) are
+    not candidate sentences unless the document has nothing else.
     """
     paragraphs = paragraph_spans(text)
-    if title is None and len(paragraphs) > 1 and _is_headline(paragraphs[0].text):
-        title = paragraphs[0].text
-        paragraphs = paragraphs[1:]
+    if title is None:
+        # Web pages often put a section label ("Thời sự - Chính trị") before the headline.
+        for k, para in enumerate(paragraphs[:3]):
+            if k + 1 < len(paragraphs) and _is_headline(para.text) and len(para.text.split()) >= _TITLE_MIN_WORDS:
+                title = para.text
+                paragraphs = paragraphs[k + 1 :]
+                break
+    body = [p for p in paragraphs if not _is_headline(p.text)]
+    if body:
+        paragraphs = body  # subheadings and labels are not digest sentences
     out: list[Sentence] = []
     for p_index, para in enumerate(paragraphs):
         for span in sentence_spans(para.text, offset=para.start):

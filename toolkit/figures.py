@@ -18,19 +18,38 @@ _NUMBER = re.compile(
     r"(?:/(\d+(?:\.\d{3})*))?"  # "32/46"
     r"(\s*%|\s+(?:nghìn|ngàn|triệu|tỷ|tỉ)(?![\w]))?"
 )
-# A figure's unit: up to five lower-case syllables after the number, cut at
-# words that start a new phrase.
+# A figure's unit: the longest known counted noun after the number ("tổ chức
+# cơ sở đảng", "đảng viên mới", "cuộc tiếp xúc"), else at most two syllables
+# cut at words that start a new phrase.
 _UNIT_WORD = re.compile(r"\s+([^\W\d_][^\W_]*)")  # "m2", "km2" too
 _STOP = frozenset(
     "và với của trong ngoài đạt được là có cho theo từ ở tại năm tháng ngày đến so trên dưới "
     "gồm như nhằm để thì mà nhưng hoặc hay vào về khi sau trước bằng do bị đã đang sẽ chiếm "
-    "tăng giảm người lượt cùng các những này đó".split()
+    "tăng giảm cùng các những này đó từng chưa đi".split()
 )
-_UNIT_KEEP_FIRST = frozenset({"người", "lượt"})  # a unit by themselves: "120 người"
+_KNOWN_UNITS = sorted(
+    (
+        tuple(u.split())
+        for u in (
+            "tổ chức cơ sở đảng", "tổ chức đảng", "cơ sở đảng", "đảng viên mới", "đảng viên dự bị",
+            "đảng viên chính thức", "đảng viên", "quần chúng ưu tú", "quần chúng", "chi bộ", "đảng bộ",
+            "đảng bộ cơ sở", "cấp ủy viên", "ủy viên", "cán bộ", "công chức", "viên chức", "biên chế",
+            "tập thể", "cá nhân", "trường hợp", "học viên", "lượt người", "lượt", "người", "hộ", "xã",
+            "phường", "thị trấn", "thôn", "bản", "ấp", "buôn", "tổ dân phố", "đơn vị", "cơ quan",
+            "doanh nghiệp", "đoàn viên", "hội viên", "đại biểu", "ban thanh tra nhân dân",
+            "ban giám sát đầu tư của cộng đồng", "đơn thư", "đơn", "vụ việc", "vụ", "lãnh đạo",
+            "cuộc tiếp xúc", "cuộc đối thoại", "cuộc kiểm tra", "cuộc giám sát", "cuộc", "lớp", "mô hình",
+            "buổi", "đợt", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "m2 đất", "m2", "ha", "km",
+            "tấn", "tác phẩm", "công trình", "hương ước", "quy ước", "sinh viên", "học sinh",
+        )
+    ),
+    key=len,
+    reverse=True,
+)
 _NOT_BEFORE = re.compile(
     r"(?:năm|ngày|tháng|khóa|khoá|số|điều|lần thứ|thứ|quý|giai đoạn|nhiệm kỳ|đợt|kỳ|phiên|"
     r"quyết định|nghị quyết|chỉ thị|kết luận|quy định|hướng dẫn|công văn|thông tư|nghị định|"
-    r"luật|tờ trình|đề án|chương trình|cụm|khối|phường|quận|xóm|tổ|đội|ấp|khu|đường|lúc|"
+    r"(?<!kỷ )luật|tờ trình|đề án|chương trình|cụm|khối|phường|quận|xóm|tổ|đội|ấp|khu|đường|lúc|"
     r"km|trang|mục|khoản|điểm)\s*$",
     re.IGNORECASE,
 )
@@ -43,6 +62,20 @@ class Figure:
     value: float
     unit: str
     text: str
+
+
+def _unit_length(words: list[str]) -> int:
+    """How many of the words after a number name what it counts."""
+    lows = tuple(normalize(w.lower()) for w in words)
+    for unit in _KNOWN_UNITS:
+        if lows[: len(unit)] == unit:
+            return len(unit)
+    take = 0
+    for i, low in enumerate(lows[:2]):
+        if low in _STOP or (i and words[i] != words[i].lower() and low != "đảng"):
+            break  # a new phrase, or a proper name ("Đảng" is a common noun here)
+        take = i + 1
+    return take
 
 
 def parse_number(raw: str) -> float:
@@ -78,22 +111,15 @@ def figures(sentence: str) -> list[Figure]:
             unit, end = "%", m.end()
         else:
             words: list[str] = []
-            end = m.end()
+            ends: list[int] = []
             pos = m.end()
             while len(words) < 5 and (w := _UNIT_WORD.match(sentence, pos)) is not None:
-                word = w.group(1)
-                low = normalize(word.lower())
-                if word != word.lower() and words and low != "đảng":
-                    break  # a proper name starts ("Đảng" is a common noun here)
-                if low in _STOP and not (low in _UNIT_KEEP_FIRST and not words):
-                    break
-                words.append(word)
-                pos = end = w.end()
-                if low in _UNIT_KEEP_FIRST:
-                    break
-            unit = " ".join(words)
-            if not unit:
+                words.append(w.group(1))
+                ends.append(pos := w.end())
+            take = _unit_length(words)
+            if not take:
                 continue  # a bare number says too little to be a key figure
+            unit, end = " ".join(words[:take]), ends[take - 1]
             if 1900 <= value <= 2100 and not total and "." not in number:
                 continue  # a year
         text = sentence[m.start() : end].strip()

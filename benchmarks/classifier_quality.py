@@ -1,0 +1,88 @@
+"""Macro-F1 of a classifier on the real dev paragraphs, beside the guide's keyword rules.
+
+usage: python benchmarks/classifier_quality.py [--model DIR] [--data PATH] [--json]
+
+The keyword baseline labels a paragraph with a theme when any phrase of that
+theme's "typical phrases" column in ANNOTATION.md occurs in it (case-folded,
+tone marks normalized). Exits 0 with a note when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "data" / "dev_paragraphs.jsonl"
+
+# The "typical phrases" column of ../shared/ANNOTATION.md, verbatim.
+KEYWORDS = {
+    "inspection": [
+        "kiểm tra", "giám sát", "ủy ban kiểm tra", "dấu hiệu vi phạm", "thi hành kỷ luật", "khiển trách",
+        "cảnh cáo", "cách chức", "khai trừ", "khiếu nại", "tố cáo", "kiểm soát quyền lực",
+        "kê khai tài sản", "làm rõ trách nhiệm",
+    ],
+    "admission": [
+        "kết nạp", "phát triển đảng viên", "đảng viên mới", "quần chúng ưu tú", "đối tượng kết nạp",
+        "cảm tình đảng", "công nhận đảng viên chính thức", "thẻ đảng viên", "tỷ lệ phát triển đảng viên",
+    ],
+    "mobilization": [
+        "dân vận", "mặt trận tổ quốc", "đoàn thể", "quy chế dân chủ ở cơ sở", "đối thoại với nhân dân",
+        "tiếp xúc cử tri", "dân vận khéo", "ban thanh tra nhân dân", "giám sát đầu tư của cộng đồng",
+        "hương ước", "quy ước", "đồng thuận xã hội",
+    ],
+    "personnel": [
+        "công tác cán bộ", "quy hoạch", "đào tạo", "bồi dưỡng", "luân chuyển", "điều động", "bổ nhiệm",
+        "đề bạt", "giới thiệu ứng cử", "nhân sự đại hội", "đánh giá cán bộ", "tinh giản biên chế",
+        "vị trí việc làm", "sắp xếp tổ chức bộ máy", "lý luận chính trị",
+    ],
+}
+
+
+def keyword_labels(text: str) -> set[str]:
+    """Themes whose typical phrases occur in ``text``."""
+    from toolkit.text import normalize
+
+    low = " ".join(normalize(text.lower()).split())
+    return {label for label, phrases in KEYWORDS.items() if any(normalize(p) in low for p in phrases)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", default=str(DEFAULT))
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    if not Path(args.data).exists():
+        print(f"skipped: {args.data} not found", file=sys.stderr)
+        return 0
+
+    from toolkit.classifier import evaluate
+    from toolkit.corpus import LABELS, read_labeled
+    from toolkit.metrics import multilabel_report
+
+    model = evaluate([args.data], args.model)
+    examples = read_labeled([args.data])
+    keywords = multilabel_report([set(e.labels) for e in examples], [keyword_labels(e.text) for e in examples], LABELS)
+    if args.json:
+        print(json.dumps({"model": model, "keywords": keywords}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{model['items']} real dev paragraphs ({Path(args.data).name})\n")
+    print("| label | model P | model R | model F1 | keywords P | keywords R | keywords F1 | support |")
+    print("|---|---|---|---|---|---|---|---|")
+    for lab in LABELS:
+        m, k = model["per_label"][lab], keywords["per_label"][lab]
+        print(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {k['precision']:.3f} | "
+              f"{k['recall']:.3f} | {k['f1']:.3f} | {m['support']} |")
+    for name in ("macro", "micro"):
+        m, k = model[name], keywords[name]
+        print(f"| **{name}** | {m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** | {k['precision']:.3f} | "
+              f"{k['recall']:.3f} | **{k['f1']:.3f}** | |")
+    print(f"| exact match | | | {model['exact_match']:.3f} | | | {keywords['exact_match']:.3f} | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
