@@ -145,3 +145,18 @@ def test_shipped_model_quality_on_real_dev_paragraphs() -> None:
     report = classifier.evaluate([str(SHARED / "data" / "dev_paragraphs.jsonl")])
     # A regression guard well below the measured figure (benchmarks/README.md).
     assert report["macro"]["f1"] >= 0.75, report["per_label"]
+
+
+def test_both_tone_spellings_and_cases_score_the_same(small_model: Path) -> None:
+    clf = classifier.load(small_model)
+    old = "UỶ BAN Kiểm tra Huyện uỷ kỷ luật cán bộ thuỷ lợi; hoà giải ở cơ sở được quan tâm."
+    new = "Ủy ban kiểm tra huyện ủy kỷ luật cán bộ thủy lợi; hòa giải ở cơ sở được quan tâm."
+    assert np.allclose(clf.probabilities([old]), clf.probabilities([new]))
+
+
+def test_decomposed_unicode_scores_like_composed(small_model: Path) -> None:
+    import unicodedata
+
+    clf = classifier.load(small_model)
+    text = PARAS[0]
+    assert np.allclose(clf.probabilities([unicodedata.normalize("NFD", text)]), clf.probabilities([text]))

@@ -109,6 +109,12 @@ def classify(
 
     fmt_name = _default_format(fmt)
     records = classify_paths(paths, model, threshold, explain, encoding)
+    if fmt_name == "csv" and explain:
+        # One CSV column, whatever labels each row has: "admission: kết nạp, đảng viên | ...".
+        records = (
+            {**r, "explain": " | ".join(f"{k}: {', '.join(v)}" for k, v in r["explain"].items())}
+            for r in records
+        )
 
     def row(r: dict[str, Any]) -> list[str]:
         text = r["text"] if len(r["text"]) <= 160 else r["text"][:157] + "..."

@@ -56,6 +56,57 @@ _SEP = "\x00"  # separates texts in a batch; never a token of real text
 _BATCH_TOKEN_RE = re.compile(r"[^\W\d_]+|\x00")
 
 
+_DROP = -4  # a piece with no syllable ("2.822", "–"): dropped, so "nạp 306 đảng" gives "nạp đảng"
+_MULTI = -3  # a piece with several syllables ("tp.hcm"): expanded from _PieceIds.multi
+
+
+_MISS = -5  # not in the piece cache yet
+
+
+class _PieceIds:
+    """A whitespace-separated piece of lower-cased text → the id of its syllable (cached).
+
+    "đảng," → id of "đảng"; unknown syllables → -1; "2.822" → _DROP; "tp.hcm" →
+    _MULTI, with its ids in ``multi``. The hot path is one C-level ``dict.get`` per
+    piece; the tokenizing regex runs only for pieces not seen before.
+    """
+
+    _MAX = 300_000  # bounds memory on huge inputs; later pieces are computed, not kept
+
+    def __init__(self, unigrams: dict[str, int]) -> None:
+        self._get = unigrams.get
+        self.cache: dict[str, int] = {}
+        self.multi: dict[str, tuple[int, ...]] = {}
+
+    def _compute(self, piece: str) -> int:
+        ids = tuple(self._get(t, -1) for t in _BATCH_TOKEN_RE.findall(piece))
+        if len(ids) == 1:
+            value = ids[0]
+        elif not ids:
+            value = _DROP
+        else:
+            value = _MULTI
+            self.multi[piece] = ids
+        if len(self.cache) < self._MAX:
+            self.cache[piece] = value
+        return value
+
+    def ids(self, pieces: list[str]) -> np.ndarray:
+        """Syllable ids of a sequence of pieces, in order."""
+        ids = np.fromiter(map(self.cache.get, pieces, repeat(_MISS)), dtype=np.int64, count=len(pieces))
+        for i in np.flatnonzero(ids == _MISS).tolist():
+            ids[i] = self._compute(pieces[i])
+        multi = np.flatnonzero(ids == _MULTI)
+        if len(multi):
+            parts, prev = [], 0
+            for i in multi.tolist():
+                parts += [ids[prev:i], np.asarray(self.multi[pieces[i]], dtype=np.int64)]
+                prev = i + 1
+            parts.append(ids[prev:])
+            ids = np.concatenate(parts)
+        return ids[ids != _DROP]
+
+
 class Vectorizer:
     """Vocabulary and idf of syllable n-grams, fitted on training texts.
 
@@ -77,6 +128,9 @@ class Vectorizer:
         self._unigrams: dict[str, int] = {}
         self._keys: list[tuple[np.ndarray, np.ndarray]] = []  # per n ≥ 2: sorted keys, feature ids
         self._starts = np.zeros(1, dtype=bool)
+        self._ends = np.zeros(1, dtype=bool)
+        self._unigrams: dict[str, int] = {}
+        self._pieces = _PieceIds({})
 
     def fit(self, texts: Sequence[str]) -> Vectorizer:
         """Learn the vocabulary (terms in at least ``min_df`` texts) and idf."""
@@ -125,11 +179,13 @@ class Vectorizer:
         return vec
 
     def _set_starts(self) -> None:
-        """Which feature ids begin some n-gram of the vocabulary."""
+        """Which feature ids begin, and which end, some n-gram of the vocabulary."""
         v = max(1, self._n_terms)
         self._starts = np.zeros(v, dtype=bool)
+        self._ends = np.zeros(v, dtype=bool)
         for n, (keys, _) in enumerate(self._keys, start=2):
             self._starts[keys // v ** (n - 1)] = True
+            self._ends[keys % v] = True
 
     @property
     def terms_(self) -> list[str]:
@@ -149,6 +205,7 @@ class Vectorizer:
             for alias in old_style_spellings(t):
                 self._unigrams.setdefault(alias, i)
         self._unigrams[_SEP] = -2
+        self._pieces = _PieceIds(self._unigrams)
 
     def _set_state(self, terms: list[str], idf: np.ndarray) -> Vectorizer:
         self.terms_ = terms
@@ -178,11 +235,13 @@ class Vectorizer:
     def transform(self, texts: Iterable[str]) -> Triplets:
         """L2-normalized TF-IDF of each text, as sparse triplets."""
         texts = [t.replace(_SEP, " ") for t in texts]
-        joined = _SEP.join(texts).lower()
+        joined = f" {_SEP} ".join(texts).lower()
         if not unicodedata.is_normalized("NFC", joined):
             joined = unicodedata.normalize("NFC", joined)
-        # No tone-mark pass here: old-style spellings are aliases in the lookup.
-        return self._transform_flat(_BATCH_TOKEN_RE.findall(joined), len(texts))
+        # Whitespace pieces ("đảng,", "(tccsđ)") map to syllable ids through a cache,
+        # so the tokenizing regex runs once per distinct piece, not over all the text.
+        # No tone-mark pass either: old-style spellings are aliases in the lookup.
+        return self._transform_ids(self._pieces.ids(joined.split()), len(texts))
 
     def transform_tokens(self, token_lists: Iterable[list[str]]) -> Triplets:
         """:meth:`transform` for texts already split by :func:`toolkit.text.tokens`."""
@@ -193,24 +252,26 @@ class Vectorizer:
                 flat.append(_SEP)
             flat += toks
             n_docs += 1
-        return self._transform_flat(flat, n_docs)
-
-    def _transform_flat(self, toks: list[str], n_docs: int) -> Triplets:
-        v = max(1, self._n_terms)
         get = self._unigrams.get
-        uni = np.fromiter(map(get, toks, repeat(-1)), dtype=np.int64, count=len(toks))
+        return self._transform_ids(np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat)), n_docs)
+
+    def _transform_ids(self, uni: np.ndarray, n_docs: int) -> Triplets:
+        v = max(1, self._n_terms)
         doc = np.cumsum(uni == -2)
         valid = uni >= 0
         cols_parts = [uni[valid]]
         rows_parts = [doc[valid]]
         key = uni
-        # Syllables that can start an n-gram: searching only from those halves the work.
-        valid = valid & self._starts[np.maximum(uni, 0)]
+        # Only syllables that start (end) some vocabulary n-gram can start (end) one here:
+        # filtering on that halves the searching.
+        safe = np.maximum(uni, 0)
+        valid = valid & self._starts[safe]
+        ends = (uni >= 0) & self._ends[safe]
         for n, (keys, ids) in enumerate(self._keys, start=2):
             if len(uni) < n or not len(keys):
                 break
             key = key[:-1] * v + uni[n - 1 :]
-            valid = valid[:-1] & (uni[n - 1 :] >= 0)
+            valid = valid[:-1] & ends[n - 1 :]
             cand = np.flatnonzero(valid)
             pos = np.searchsorted(keys, key[cand])
             pos[pos == len(keys)] = 0
