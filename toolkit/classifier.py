@@ -37,7 +37,7 @@ class TrainParams:
 
     ngram_max: int = 2
     min_df: int = 2
-    C: float = 8.0
+    C: float = 16.0
     class_weight: str | None = "balanced"
     folds: int = 5
     seed: int = 0
