@@ -10,12 +10,13 @@ everything here is linear in the number of sentences.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
 from toolkit.features import Triplets
-from toolkit.text import normalize, paragraph_spans, sentence_spans, tokens, tokens_of_normalized
+from toolkit.text import paragraph_spans, sentence_spans, tokens, tokens_of_normalized
 
 _HEADLINE_MAX_WORDS = 30
 _TITLE_MIN_WORDS = 5
@@ -44,7 +45,7 @@ class Prepared:
 
 
 def _is_headline(text: str) -> bool:
-    return len(text.split()) <= _HEADLINE_MAX_WORDS and not text.rstrip().endswith((".", "!", "?", "…", ":", ";"))
+    return not text.endswith((".", "!", "?", "…", ":", ";")) and len(text.split()) <= _HEADLINE_MAX_WORDS
 
 
 def split_sentences(text: str, title: str | None = None) -> tuple[str | None, list[Sentence]]:
@@ -74,8 +75,11 @@ def split_sentences(text: str, title: str | None = None) -> tuple[str | None, li
 
 
 def _tokens_of(text: str, sentences: list[Sentence]) -> list[list[str]]:
-    low = normalize(text.lower())
-    if len(low) != len(text):  # not NFC: offsets differ, tokenize one by one
+    # Sentences are only compared with each other and with the title, tokenized
+    # alike, so the tone-mark pass is not needed here; the classifier's lookup
+    # knows both spellings.
+    low = text.lower()
+    if not unicodedata.is_normalized("NFC", low):  # offsets would move: one by one
         return [tokens(s.text) for s in sentences]
     return [tokens_of_normalized(low[s.start : s.end]) for s in sentences]
 
@@ -103,7 +107,7 @@ def prepare(text: str, title: str | None = None) -> Prepared:
         idf = np.ones(n_terms)
     title_vec: dict[int, float] = {}
     if title:
-        for t in set(tokens(title)):
+        for t in set(tokens_of_normalized(unicodedata.normalize("NFC", title.lower()))):
             j = vocab.get(t)
             if j is not None:
                 title_vec[j] = float(idf[j])
