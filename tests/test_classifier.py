@@ -160,3 +160,17 @@ def test_decomposed_unicode_scores_like_composed(small_model: Path) -> None:
     clf = classifier.load(small_model)
     text = PARAS[0]
     assert np.allclose(clf.probabilities([unicodedata.normalize("NFD", text)]), clf.probabilities([text]))
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_save_refuses_to_replace_what_is_not_a_model(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "precious"
+    if kind == "file":
+        target.write_text("không phải mô hình", encoding="utf-8")
+    else:
+        target.mkdir()
+        (target / "notes.txt").write_text("ghi chú", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a model directory"):
+        classifier.save({"format": 2}, {"kind": "classifier"}, target)
+    assert target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious"]

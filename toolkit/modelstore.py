@@ -65,6 +65,9 @@ def save_model_dir(out_dir: str | Path, artifact: dict[str, Any], manifest: dict
     import joblib
 
     out = Path(out_dir)
+    if out.exists() and not (out.is_dir() and ((out / MANIFEST).is_file() or not any(out.iterdir()))):
+        # Only a model directory (or an empty one) may be replaced: never a user's other files.
+        raise ModelError(f"{out}: exists and is not a model directory; choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:

@@ -1,6 +1,6 @@
 """The learned sentence ranker: a linear model over sentence features.
 
-Features: position, length, LexRank centrality, similarity to the centroid and
+Features: position, length, centrality (similarity to the centroid), similarity
 to the title, figures, quotes and the theme classifier's scores. Labels come
 from a greedy oracle: the sentences that together best match the reference
 summary (ROUGE-1 + ROUGE-2 F1). Training uses scikit-learn; scoring is a numpy
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.docprep import Prepared, centroid_similarity, lexrank, prepare, title_similarity
+from toolkit.docprep import Prepared, centroid_similarity, prepare, title_similarity
 from toolkit.errors import InputError
 from toolkit.modelstore import default_model_dir, load_model_dir, save_model_dir, sha256_bytes, versions
 from toolkit.rouge import rouge_n, syllables
@@ -40,7 +40,6 @@ FEATURES: tuple[str, ...] = (
     "log_length",
     "short",
     "long",
-    "lexrank",
     "centroid",
     "title",
     "title_x_first3",
@@ -72,17 +71,18 @@ def sentence_features(prep: Prepared, theme_probs: np.ndarray | None) -> np.ndar
     X[:, k + 4] = np.log1p(lengths)
     X[:, k + 5] = lengths < 8
     X[:, k + 6] = lengths > 45
-    X[:, k + 7] = lexrank(prep.vectors) * n
-    X[:, k + 8] = centroid_similarity(prep)
+    # Centrality as cosine to the document centroid: LexRank as a feature added
+    # 0.001 ROUGE-L on VietNews dev for 17% of the summarizer's time.
+    X[:, k + 7] = centroid_similarity(prep)
     title = title_similarity(prep)
-    X[:, k + 9] = title
-    X[:, k + 10] = title * (idx < 3)
-    X[:, k + 11] = [bool(_DIGIT.search(s.text)) for s in prep.sentences]
-    X[:, k + 12] = [bool(_QUOTE.search(s.text)) for s in prep.sentences]
-    X[:, k + 13] = [s.text.rstrip().endswith(("?", ":")) for s in prep.sentences]
+    X[:, k + 8] = title
+    X[:, k + 9] = title * (idx < 3)
+    X[:, k + 10] = [bool(_DIGIT.search(s.text)) for s in prep.sentences]
+    X[:, k + 11] = [bool(_QUOTE.search(s.text)) for s in prep.sentences]
+    X[:, k + 12] = [s.text.endswith(("?", ":")) for s in prep.sentences]
     if theme_probs is not None and theme_probs.size:
-        X[:, k + 14] = theme_probs.max(axis=1)
-        X[:, k + 15] = theme_probs.sum(axis=1)
+        X[:, k + 13] = theme_probs.max(axis=1)
+        X[:, k + 14] = theme_probs.sum(axis=1)
     return X
 
 

@@ -121,6 +121,10 @@ def select(
     k = min(length.count(len(pool)), len(pool))
     if k == 0:
         return []
+    if length.words is None and len(pool) > 4 * k + 8:
+        # MMR only ever reaches down a few ranks: consider the best few candidates,
+        # which keeps selection cheap on long documents.
+        pool = [pool[i] for i in np.argsort(-scores[pool], kind="stable")[: 4 * k + 8]]
     s = scores[pool]
     spread = float(s.max() - s.min())
     rel = (s - s.min()) / spread if spread > 0 else np.ones(len(pool))
