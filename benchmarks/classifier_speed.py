@@ -10,7 +10,10 @@ usage: python benchmarks/classifier_speed.py [--repeat N] [--json]
 4. `toolkit train corpus/` wall time, cross-validation included.
 
 Every figure is measured in the same run as its baseline, best of --repeat
-runs, because this machine is shared and noisy. Needs ../shared for 1 and 3.
+runs (medians for start-up), because this machine is shared and noisy. Needs
+../shared for 1 and 3. Measure a regular install (`pip install .`, which
+byte-compiles toolkit): an editable install under PYTHONDONTWRITEBYTECODE
+recompiles toolkit's modules on every start.
 """
 
 from __future__ import annotations

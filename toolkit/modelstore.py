@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import pickle
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,9 @@ MANIFEST = "manifest.json"
 def default_model_dir(kind: str) -> Path:
     """The shipped model of ``kind`` ("classifier" or "ranker"), wherever toolkit is installed."""
     try:
-        return Path(str(resources.files("toolkit.models") / kind))
+        import toolkit.models  # installed (wheel or editable): models/ is this package
+
+        return Path(toolkit.models.__path__[0]) / kind
     except ModuleNotFoundError:
         # Imported from a source checkout (not installed): models/ sits beside toolkit/.
         return Path(__file__).resolve().parent.parent / "models" / kind
