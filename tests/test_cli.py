@@ -183,7 +183,7 @@ def test_train_refuses_bad_data_and_keeps_old_model(small_corpus: Path, small_mo
         "".join(json.dumps({"text": f"Kết nạp {i} đảng viên", "labels": ["admission"]}) + "\n" for i in range(3)),
         encoding="utf-8",
     )
-    _one_line_error(run("train", str(few), "--out", str(out)), "fewer" if False else "at least 5")
+    _one_line_error(run("train", str(few), "--out", str(out)), "at least 5")
     assert (out / "model.joblib").read_bytes() == before
 
 

@@ -92,14 +92,9 @@ def test_by_theme_digest_and_key_figures() -> None:
         for s in t["sentences"]:
             assert DOC[s["start"] : s["end"]] == s["text"]
         for f in t["figures"]:
-            assert f["text"] in d_sentence(t, f, DOC)
+            assert f["text"] in prepare(DOC).sentences[f["sentence"]].text
     if "admission" in themes:
         assert any(f["value"] == 187 and f["unit"].startswith("đảng viên") for f in themes["admission"]["figures"])
-
-
-def d_sentence(theme: dict, fig: dict, doc: str) -> str:
-    prep = prepare(doc)
-    return prep.sentences[fig["sentence"]].text
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_tone_marks_follow_one_convention(old: str, new: str) -> None:
     assert normalize(new) == new
 
 
-@pytest.mark.parametrize("word", ["quý", "quỹ", "hoàn", "thuyền", "ngoài", "huỳnh", "khoảng", "tuỳ"[:0] + "tùy"])
+@pytest.mark.parametrize("word", ["quý", "quỹ", "hoàn", "thuyền", "ngoài", "huỳnh", "khoảng", "tùy"])
 def test_syllables_that_do_not_change(word: str) -> None:
     assert normalize(word) == word
 

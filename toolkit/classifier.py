@@ -30,13 +30,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from toolkit.features import Triplets, Vectorizer, linear_scores
-from toolkit.metrics import multilabel_report
 from toolkit.modelstore import default_model_dir, load_model_dir, save_model_dir, versions
 
 if TYPE_CHECKING:
     from toolkit.corpus import Example
 
-FORMAT = 2
+FORMAT = 3
 KIND = "classifier"
 
 
@@ -70,15 +69,13 @@ class Classifier:
         self.vectorizer = Vectorizer.from_state(artifact["vectorizer"])
         self.coef = np.frombuffer(artifact["coef"], dtype=np.float64).reshape(-1, n_labels)
         self.intercept = np.asarray(artifact["intercept"], dtype=np.float64)
-        self.calibration = np.asarray(artifact["calibration"], dtype=np.float64)  # (labels, 2)
         self.thresholds = np.asarray(artifact["thresholds"], dtype=np.float64)
         self.manifest = manifest or {}
         self.path = ""
 
     def _probabilities(self, t: Triplets) -> np.ndarray:
-        z = linear_scores(t, self.coef, self.intercept)
-        a, b = self.calibration[:, 0], self.calibration[:, 1]
-        return 1.0 / (1.0 + np.exp(-(a * z + b)))
+        # The stacked model is calibrated by construction: its logit is the linear score.
+        return 1.0 / (1.0 + np.exp(-linear_scores(t, self.coef, self.intercept)))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probability of each label for each text; shape (texts, labels)."""
@@ -194,6 +191,7 @@ def train(
     from sklearn.model_selection import KFold
 
     from toolkit.corpus import LABELS, examples_sha256
+    from toolkit.metrics import multilabel_report
 
     say = progress or (lambda _msg: None)
     labels = list(LABELS)
@@ -232,7 +230,6 @@ def train(
         "vectorizer": vec.state(),
         "coef": coef.astype(np.float64).tobytes(),
         "intercept": intercept.tolist(),
-        "calibration": [[1.0, 0.0] for _ in labels],  # already calibrated by the stack
         "thresholds": thresholds,
     }
     counts = {lab: int(Y[:, k].sum()) for k, lab in enumerate(labels)}
@@ -328,6 +325,7 @@ def evaluate(
     and the most frequent confusions (see :func:`toolkit.metrics.multilabel_report`).
     """
     from toolkit.corpus import read_labeled
+    from toolkit.metrics import multilabel_report
 
     examples = read_labeled(paths, encoding)
     clf = load(model_dir)

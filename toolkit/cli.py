@@ -7,7 +7,6 @@ the input, data or model is one line on stderr and exit code 1.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -300,16 +299,8 @@ def corpus_check(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except BrokenPipeError:
-        # The reader (e.g. `head`) went away: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """Console-script entry point (click handles a closed pipe and Ctrl-C quietly)."""
+    app()
 
 
 if __name__ == "__main__":

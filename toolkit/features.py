@@ -20,9 +20,8 @@ from itertools import repeat
 
 import numpy as np
 
-from toolkit.text import normalize, old_style_spellings
+from toolkit.text import TOKEN_PATTERN, old_style_spellings, tokens
 
-_TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
 def grams(text: str, ngram_max: int) -> list[str]:
@@ -31,7 +30,7 @@ def grams(text: str, ngram_max: int) -> list[str]:
     >>> grams("Kết nạp đảng viên", 2)
     ['kết', 'nạp', 'đảng', 'viên', 'kết nạp', 'nạp đảng', 'đảng viên']
     """
-    return token_grams(_TOKEN_RE.findall(normalize(text.lower())), ngram_max)
+    return token_grams(tokens(text), ngram_max)
 
 
 def token_grams(toks: list[str], ngram_max: int) -> list[str]:
@@ -53,7 +52,7 @@ class Triplets:
 
 
 _SEP = "\x00"  # separates texts in a batch; never a token of real text
-_BATCH_TOKEN_RE = re.compile(r"[^\W\d_]+|\x00")
+_BATCH_TOKEN_RE = re.compile(TOKEN_PATTERN + r"|\x00")
 
 
 _DROP = -4  # a piece with no syllable ("2.822", "–"): dropped, so "nạp 306 đảng" gives "nạp đảng"

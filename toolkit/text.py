@@ -160,7 +160,8 @@ def _retone(m: re.Match[str]) -> str:
 
 # ------------------------------------------------------------------ tokens
 
-_TOKEN_RE = re.compile(r"[^\W\d_]+")
+TOKEN_PATTERN = r"[^\W\d_]+"  # a syllable: letters only, so numbers and punctuation drop out
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
 def tokens(text: str) -> list[str]:
