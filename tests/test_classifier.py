@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def test_tfidf_matches_scikit_learn(small_corpus: Path) -> None:
     a = ours.transform_matrix(texts[:50]).toarray()
     b = theirs.transform(texts[:50]).toarray()
     assert np.allclose(a, b)
+    # The vectorized tokenizer sees what text.tokens sees, whatever the spelling or
+    # the batch: case, old-style tone marks, decomposed input, numbers and
+    # punctuation inside words, separators and letters outside the BMP.
+    tricky = [
+        texts[0].upper(),
+        unicodedata.normalize("NFD", texts[1]),
+        texts[2].replace("ủy", "uỷ").replace("hòa", "hoà"),
+        "TP.HCM kết\x00nạp 306 đảng viên;Ủy ban kiểm tra",
+        "𝐀𝐁 kết nạp 𝟏𝟐 đảng viên İstanbul",
+        "",
+        " ".join(texts[:3]),
+    ]
+    for batch in (tricky, tricky[:1], tricky[3:4]):
+        assert np.allclose(ours.transform_matrix(batch).toarray(), theirs.transform(batch).toarray())
 
 
 def test_numpy_scores_equal_sparse_matrix_product(small_model: Path) -> None:

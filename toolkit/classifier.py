@@ -72,6 +72,9 @@ class Classifier:
         self.thresholds = np.asarray(artifact["thresholds"], dtype=np.float64)
         self.manifest = manifest or {}
         self.path = ""
+        self._label_subsets = [
+            [lab for j, lab in enumerate(self.labels) if m >> j & 1] for m in range(1 << n_labels)
+        ]
 
     def _probabilities(self, t: Triplets) -> np.ndarray:
         # The stacked model is calibrated by construction: its logit is the linear score.
@@ -94,11 +97,13 @@ class Classifier:
         """
         probs = self.probabilities(texts)
         cut = self.thresholds if threshold is None else np.full(len(self.labels), threshold)
-        on = (probs >= cut).tolist()
+        # Each row's labels as a bit mask, so a row costs one list copy, not a loop over labels.
+        masks = ((probs >= cut) @ (1 << np.arange(len(self.labels)))).tolist()
+        subsets = self._label_subsets
         labels = self.labels
         return [
-            Prediction([lab for lab, yes in zip(labels, flags) if yes], dict(zip(labels, row)))
-            for flags, row in zip(on, np.round(probs, 4).tolist())
+            Prediction(subsets[m].copy(), dict(zip(labels, row)))
+            for m, row in zip(masks, np.round(probs, 4).tolist())
         ]
 
     def explain(self, text: str, label: str, top: int = 5) -> list[tuple[str, float]]:

@@ -16,7 +16,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 
@@ -51,69 +50,119 @@ class Triplets:
     n_docs: int
 
 
-_SEP = "\x00"  # separates texts in a batch; never a token of real text
-_BATCH_TOKEN_RE = re.compile(TOKEN_PATTERN + r"|\x00")
+_SEP = "\x00"  # between texts of a batch: not a syllable character, so no syllable spans two texts
+
+# Syllables are hashed with a polynomial over their code points, mod 2**64 (numpy's
+# uint64 arithmetic wraps), so a whole batch is tokenized and looked up in a few
+# vectorized passes instead of one Python step per word.
+_P = np.uint64(0x100000001B3)  # odd, hence invertible mod 2**64
+_P_INV = np.uint64(pow(int(_P), -1, 2**64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-_DROP = -4  # a piece with no syllable ("2.822", "–"): dropped, so "nạp 306 đảng" gives "nạp đảng"
-_MULTI = -3  # a piece with several syllables ("tp.hcm"): expanded from _PieceIds.multi
+class _Powers:
+    """P**i and P**-i mod 2**64 for i < n, grown on demand."""
+
+    def __init__(self) -> None:
+        self.up = np.ones(0, dtype=np.uint64)
+        self.down = np.ones(0, dtype=np.uint64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 1 << 16)
+            self.up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
+            self.down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
+        return self.up, self.down
 
 
-_MISS = -5  # not in the piece cache yet
+_POWERS = _Powers()
+
+# Per code point: 0 not yet seen, 1 part of a syllable (TOKEN_PATTERN), 2 not. Filled
+# lazily with TOKEN_PATTERN itself, so this tokenizer and text.tokens never disagree.
+# np.zeros is lazily mapped memory: untouched pages cost nothing.
+_CHAR_CLASS = np.zeros(0x110000, dtype=np.uint8)
+_ONE_TOKEN_CHAR = re.compile(TOKEN_PATTERN)
 
 
-class _PieceIds:
-    """A whitespace-separated piece of lower-cased text → the id of its syllable (cached).
+def _syllables(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of every syllable of lower-cased, NFC ``text``, and which ``_SEP``-separated part holds it.
 
-    "đảng," → id of "đảng"; unknown syllables → -1; "2.822" → _DROP; "tp.hcm" →
-    _MULTI, with its ids in ``multi``. The hot path is one C-level ``dict.get`` per
-    piece; the tokenizing regex runs only for pieces not seen before.
+    The syllables are those of :func:`toolkit.text.tokens_of_normalized`; a
+    syllable's hash depends on its letters only, not on where it stands.
     """
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = _CHAR_CLASS[cps]
+    unseen = cls == 0
+    if unseen.any():
+        for cp in np.unique(cps[unseen]).tolist():
+            _CHAR_CLASS[cp] = 1 if _ONE_TOKEN_CHAR.fullmatch(chr(cp)) else 2
+        cls = _CHAR_CLASS[cps]
+    edges = np.diff((cls == 1).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    up, down = _POWERS.upto(len(cps) + 1)
+    prefix = np.zeros(len(cps) + 1, dtype=np.uint64)
+    np.cumsum(cps * up[: len(cps)], out=prefix[1:])
+    part = np.searchsorted(np.flatnonzero(cps == 0), starts)
+    return (prefix[ends] - prefix[starts]) * down[starts], part
 
-    _MAX = 300_000  # bounds memory on huge inputs; later pieces are computed, not kept
 
-    def __init__(self, unigrams: dict[str, int]) -> None:
-        self._get = unigrams.get
-        self.cache: dict[str, int] = {}
-        self.multi: dict[str, tuple[int, ...]] = {}
+class _HashIndex:
+    """uint64 key → int64 value, as an open-addressing table probed with numpy."""
 
-    def _compute(self, piece: str) -> int:
-        ids = tuple(self._get(t, -1) for t in _BATCH_TOKEN_RE.findall(piece))
-        if len(ids) == 1:
-            value = ids[0]
-        elif not ids:
-            value = _DROP
-        else:
-            value = _MULTI
-            self.multi[piece] = ids
-        if len(self.cache) < self._MAX:
-            self.cache[piece] = value
-        return value
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.uint64)
+        bits = max(4, int(4 * max(1, len(keys))).bit_length())  # load factor ≤ 1/4
+        self._shift = np.uint64(64 - bits)
+        self._mask = np.uint64((1 << bits) - 1)
+        self._keys = np.zeros(1 << bits, dtype=np.uint64)
+        self._values = np.full(1 << bits, -1, dtype=np.int64)
+        self._probes = 0
+        slot = self._slot(keys)
+        todo = np.arange(len(keys))
+        while len(todo):  # linear probing; each round places one key per free slot
+            self._probes += 1
+            free = self._values[slot[todo]] < 0
+            cand = todo[free]
+            _, first = np.unique(slot[cand], return_index=True)
+            won = cand[first]
+            self._keys[slot[won]] = keys[won]
+            self._values[slot[won]] = values[won]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[won] = True
+            todo = todo[~placed[todo]]
+            slot[todo] = (slot[todo] + np.uint64(1)) & self._mask
 
-    def ids(self, pieces: list[str]) -> np.ndarray:
-        """Syllable ids of a sequence of pieces, in order."""
-        ids = np.fromiter(map(self.cache.get, pieces, repeat(_MISS)), dtype=np.int64, count=len(pieces))
-        for i in np.flatnonzero(ids == _MISS).tolist():
-            ids[i] = self._compute(pieces[i])
-        multi = np.flatnonzero(ids == _MULTI)
-        if len(multi):
-            parts, prev = [], 0
-            for i in multi.tolist():
-                parts += [ids[prev:i], np.asarray(self.multi[pieces[i]], dtype=np.int64)]
-                prev = i + 1
-            parts.append(ids[prev:])
-            ids = np.concatenate(parts)
-        return ids[ids != _DROP]
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        return (keys * _MIX) >> self._shift
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 where absent."""
+        slot = self._slot(keys)
+        out = self._values[slot]  # most keys sit in their first slot: no indirection for them
+        stored = self._keys[slot]
+        todo = np.flatnonzero((stored != keys) & (out >= 0))
+        out[stored != keys] = -1
+        for _ in range(1, self._probes):
+            if not len(todo):
+                break
+            s = (slot[todo] + np.uint64(1)) & self._mask
+            slot[todo] = s
+            vals = self._values[s]
+            hit = (self._keys[s] == keys[todo]) & (vals >= 0)
+            out[todo[hit]] = vals[hit]
+            todo = todo[~hit & (vals >= 0)]
+        return out
 
 
 class Vectorizer:
     """Vocabulary and idf of syllable n-grams, fitted on training texts.
 
-    At transform time n-grams are never built as strings: each syllable is
-    looked up once, and an n-gram is the integer ``((id₁·V + id₂)·V + id₃)``
-    found with ``numpy.searchsorted`` among the vocabulary's n-gram keys. Every
-    syllable of a vocabulary n-gram is in the vocabulary itself (its document
-    frequency is at least the n-gram's), so nothing is lost.
+    At transform time no token or n-gram is built as a string: syllables are
+    hashed in vectorized passes (:func:`_syllables`) and looked up in a hash
+    table, and an n-gram is the integer ``((id₁·V + id₂)·V + id₃)`` looked up in
+    another. Every syllable of a vocabulary n-gram is in the vocabulary itself
+    (its document frequency is at least the n-gram's), so nothing is lost.
     """
 
     def __init__(self, ngram_max: int = 2, min_df: int = 2) -> None:
@@ -122,14 +171,13 @@ class Vectorizer:
         self._terms: list[str] | None = []
         self._packed_terms = ""
         self._n_terms = 0
-        self.vocabulary_: dict[str, int] = {}
         self.idf_: np.ndarray = np.zeros(0)
-        self._unigrams: dict[str, int] = {}
+        self._unigrams: dict[str, int] = {}  # syllable → feature id, normalized spellings only
+        self._unigram_index = _HashIndex(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
         self._keys: list[tuple[np.ndarray, np.ndarray]] = []  # per n ≥ 2: sorted keys, feature ids
+        self._ngram_index: list[_HashIndex] = []
         self._starts = np.zeros(1, dtype=bool)
         self._ends = np.zeros(1, dtype=bool)
-        self._unigrams: dict[str, int] = {}
-        self._pieces = _PieceIds({})
 
     def fit(self, texts: Sequence[str]) -> Vectorizer:
         """Learn the vocabulary (terms in at least ``min_df`` texts) and idf."""
@@ -147,14 +195,13 @@ class Vectorizer:
         The n-gram keys are stored ready-made so loading a model costs no loop
         over the vocabulary.
         """
-        uni = [(t, i) for t, i in self._unigrams.items() if i >= 0 and " " not in t and t in self.vocabulary_]
         return {
             "ngram_max": self.ngram_max,
             "n_terms": len(self.terms_),
             "terms": "\n".join(self.terms_),
             "idf": self.idf_.astype(np.float64).tobytes(),
-            "unigram_terms": "\n".join(t for t, _ in uni),
-            "unigram_ids": np.array([i for _, i in uni], dtype=np.int64).tobytes(),
+            "unigram_terms": "\n".join(self._unigrams),
+            "unigram_ids": np.array(list(self._unigrams.values()), dtype=np.int64).tobytes(),
             "ngram_keys": [k.tobytes() for k, _ in self._keys],
             "ngram_ids": [i.tobytes() for _, i in self._keys],
         }
@@ -169,22 +216,11 @@ class Vectorizer:
         vec.idf_ = np.frombuffer(state["idf"], dtype=np.float64)  # type: ignore[arg-type]
         ids = np.frombuffer(state["unigram_ids"], dtype=np.int64).tolist()  # type: ignore[arg-type]
         terms = str(state["unigram_terms"]).split("\n") if ids else []
-        vec._set_unigrams(dict(zip(terms, ids)))
-        vec._keys = [
+        keys = [
             (np.frombuffer(k, dtype=np.int64), np.frombuffer(i, dtype=np.int64))  # type: ignore[arg-type]
             for k, i in zip(state["ngram_keys"], state["ngram_ids"])  # type: ignore[call-overload]
         ]
-        vec._set_starts()
-        return vec
-
-    def _set_starts(self) -> None:
-        """Which feature ids begin, and which end, some n-gram of the vocabulary."""
-        v = max(1, self._n_terms)
-        self._starts = np.zeros(v, dtype=bool)
-        self._ends = np.zeros(v, dtype=bool)
-        for n, (keys, _) in enumerate(self._keys, start=2):
-            self._starts[keys // v ** (n - 1)] = True
-            self._ends[keys % v] = True
+        return vec._set_index(dict(zip(terms, ids)), keys)
 
     @property
     def terms_(self) -> list[str]:
@@ -193,24 +229,11 @@ class Vectorizer:
             self._terms = self._packed_terms.split("\n") if self._n_terms else []
         return self._terms
 
-    @terms_.setter
-    def terms_(self, value: list[str]) -> None:
-        self._terms = value
-        self._n_terms = len(value)
-
-    def _set_unigrams(self, unigrams: dict[str, int]) -> None:
-        self._unigrams = dict(unigrams)
-        for t, i in unigrams.items():
-            for alias in old_style_spellings(t):
-                self._unigrams.setdefault(alias, i)
-        self._unigrams[_SEP] = -2
-        self._pieces = _PieceIds(self._unigrams)
-
     def _set_state(self, terms: list[str], idf: np.ndarray) -> Vectorizer:
-        self.terms_ = terms
-        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        self._terms = terms
+        self._n_terms = len(terms)
         self.idf_ = idf
-        self._set_unigrams({t: i for i, t in enumerate(terms) if " " not in t})
+        ids = {t: i for i, t in enumerate(terms)}
         v = max(1, len(terms))
         by_n: dict[int, tuple[list[int], list[int]]] = {}
         for i, t in enumerate(terms):
@@ -219,71 +242,86 @@ class Vectorizer:
                 continue
             key = 0
             for part in parts:
-                key = key * v + self.vocabulary_[part]
-            keys, ids = by_n.setdefault(len(parts), ([], []))
+                key = key * v + ids[part]
+            keys, feats = by_n.setdefault(len(parts), ([], []))
             keys.append(key)
-            ids.append(i)
-        self._keys = []
+            feats.append(i)
+        sorted_keys = []
         for n in range(2, self.ngram_max + 1):
-            keys, ids = by_n.get(n, ([], []))
+            keys, feats = by_n.get(n, ([], []))
             order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
-            self._keys.append((np.asarray(keys, dtype=np.int64)[order], np.asarray(ids, dtype=np.int64)[order]))
-        self._set_starts()
+            sorted_keys.append((np.asarray(keys, dtype=np.int64)[order], np.asarray(feats, dtype=np.int64)[order]))
+        return self._set_index({t: i for t, i in ids.items() if " " not in t}, sorted_keys)
+
+    def _set_index(self, unigrams: dict[str, int], keys: list[tuple[np.ndarray, np.ndarray]]) -> Vectorizer:
+        """Build the lookup tables; old-style tone spellings are aliases of their syllable."""
+        self._unigrams = unigrams
+        spellings = dict(unigrams)
+        for t, i in unigrams.items():
+            for alias in old_style_spellings(t):
+                spellings.setdefault(alias, i)
+        hashes, _ = _syllables(_SEP.join(spellings))
+        if len(hashes) != len(spellings):
+            raise ValueError("a unigram of the vocabulary is not one syllable")
+        self._unigram_index = _HashIndex(hashes, np.fromiter(spellings.values(), dtype=np.int64))
+        self._keys = keys
+        self._ngram_index = [_HashIndex(k.view(np.uint64), i) for k, i in keys]
+        # Which feature ids begin, and which end, some n-gram of the vocabulary.
+        v = max(1, self._n_terms)
+        self._starts = np.zeros(v, dtype=bool)
+        self._ends = np.zeros(v, dtype=bool)
+        for n, (k, _) in enumerate(keys, start=2):
+            self._starts[k // v ** (n - 1)] = True
+            self._ends[k % v] = True
         return self
 
     def transform(self, texts: Iterable[str]) -> Triplets:
         """L2-normalized TF-IDF of each text, as sparse triplets."""
-        texts = [t.replace(_SEP, " ") for t in texts]
-        joined = f" {_SEP} ".join(texts).lower()
+        texts = list(texts)
+        joined = _SEP.join(texts).lower()
+        if joined.count(_SEP) != len(texts) - 1:
+            joined = _SEP.join(t.replace(_SEP, " ") for t in texts).lower()
         if not unicodedata.is_normalized("NFC", joined):
             joined = unicodedata.normalize("NFC", joined)
-        # Whitespace pieces ("đảng,", "(tccsđ)") map to syllable ids through a cache,
-        # so the tokenizing regex runs once per distinct piece, not over all the text.
-        # No tone-mark pass either: old-style spellings are aliases in the lookup.
-        return self._transform_ids(self._pieces.ids(joined.split()), len(texts))
+        # No tone-mark pass: old-style spellings are aliases in the lookup.
+        hashes, doc = _syllables(joined)
+        return self._transform_ids(self._unigram_index.get(hashes), doc, len(texts))
 
     def transform_tokens(self, token_lists: Iterable[list[str]]) -> Triplets:
         """:meth:`transform` for texts already split by :func:`toolkit.text.tokens`."""
-        flat: list[str] = []
-        n_docs = 0
-        for toks in token_lists:
-            if n_docs:
-                flat.append(_SEP)
-            flat += toks
-            n_docs += 1
-        get = self._unigrams.get
-        return self._transform_ids(np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat)), n_docs)
+        return self.transform(" ".join(toks) for toks in token_lists)
 
-    def _transform_ids(self, uni: np.ndarray, n_docs: int) -> Triplets:
+    def _transform_ids(self, uni: np.ndarray, doc: np.ndarray, n_docs: int) -> Triplets:
         v = max(1, self._n_terms)
-        doc = np.cumsum(uni == -2)
-        valid = uni >= 0
-        cols_parts = [uni[valid]]
-        rows_parts = [doc[valid]]
+        known = uni >= 0
+        cols_parts = [uni[known]]
+        rows_parts = [doc[known]]
         key = uni
         # Only syllables that start (end) some vocabulary n-gram can start (end) one here:
-        # filtering on that halves the searching.
+        # filtering on that halves the lookups.
         safe = np.maximum(uni, 0)
-        valid = valid & self._starts[safe]
-        ends = (uni >= 0) & self._ends[safe]
-        for n, (keys, ids) in enumerate(self._keys, start=2):
-            if len(uni) < n or not len(keys):
+        valid = known & self._starts[safe]
+        ends = known & self._ends[safe]
+        for n, index in enumerate(self._ngram_index, start=2):
+            if len(uni) < n:
                 break
             key = key[:-1] * v + uni[n - 1 :]
-            valid = valid[:-1] & ends[n - 1 :]
+            valid = valid[:-1] & ends[n - 1 :] & (doc[: 1 - n] == doc[n - 1 :])
             cand = np.flatnonzero(valid)
-            pos = np.searchsorted(keys, key[cand])
-            pos[pos == len(keys)] = 0
-            hit = keys[pos] == key[cand]
-            cols_parts.append(ids[pos[hit]])
+            feats = index.get(key[cand].view(np.uint64))
+            hit = feats >= 0
+            cols_parts.append(feats[hit])
             rows_parts.append(doc[cand[hit]])
         cols = np.concatenate(cols_parts)
         rows = np.concatenate(rows_parts)
         if not len(cols):
             empty = np.zeros(0, dtype=np.int64)
             return Triplets(empty, empty, np.zeros(0), n_docs)
-        keys_rc, counts = np.unique(rows * v + cols, return_counts=True)
-        rows, cols = np.divmod(keys_rc, v)
+        keys_rc = rows * v + cols
+        if n_docs * v < 2**32:
+            keys_rc = keys_rc.astype(np.uint32)  # sorts faster
+        keys_rc, counts = np.unique(keys_rc, return_counts=True)
+        rows, cols = np.divmod(keys_rc.astype(np.int64), v)
         values = (1.0 + np.log(counts)) * self.idf_[cols]
         norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_docs))
         values /= norms[rows]

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from toolkit.errors import InputError
 from toolkit.text import iter_lines, iter_paragraphs, open_binary
@@ -25,8 +25,7 @@ from toolkit.text import iter_lines, iter_paragraphs, open_binary
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """One paragraph to classify: its source, its input id, its index there."""
 
     source: str

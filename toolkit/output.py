@@ -30,7 +30,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # records are trees we build
 
 
 def dumps(obj: Any) -> str:
@@ -52,8 +52,14 @@ def write_records(
     """
     n = 0
     if fmt == "jsonl":
+        lines: list[str] = []
         for n, rec in enumerate(records, 1):
-            out.write(dumps(rec) + "\n")
+            lines.append(dumps(rec))
+            if len(lines) >= 256:  # one write per batch: write() costs more than a short line
+                out.write("\n".join(lines) + "\n")
+                lines.clear()
+        if lines:
+            out.write("\n".join(lines) + "\n")
     elif fmt == "json":
         items = list(records)
         json.dump(items, out, ensure_ascii=False, indent=2)
