@@ -94,7 +94,7 @@ def _syllables(text: str) -> tuple[np.ndarray, np.ndarray]:
     cls = _CHAR_CLASS[cps]
     unseen = cls == 0
     if unseen.any():
-        for cp in np.unique(cps[unseen]).tolist():
+        for cp in np.flatnonzero(np.bincount(cps[unseen])).tolist():  # np.unique would import numpy.ma: 20 ms
             _CHAR_CLASS[cp] = 1 if _ONE_TOKEN_CHAR.fullmatch(chr(cp)) else 2
         cls = _CHAR_CLASS[cps]
     edges = np.diff((cls == 1).view(np.int8), prepend=np.int8(0), append=np.int8(0))
@@ -108,30 +108,29 @@ def _syllables(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _HashIndex:
-    """uint64 key → int64 value, as an open-addressing table probed with numpy."""
+    """uint64 key → int64 value, as a linear-probing table probed with numpy.
+
+    The table does not wrap around: it is padded past its last home slot, so
+    probing is plain ``slot + 1``.
+    """
 
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
         keys = np.asarray(keys, dtype=np.uint64)
         bits = max(4, int(4 * max(1, len(keys))).bit_length())  # load factor ≤ 1/4
         self._shift = np.uint64(64 - bits)
-        self._mask = np.uint64((1 << bits) - 1)
-        self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._values = np.full(1 << bits, -1, dtype=np.int64)
-        self._probes = 0
-        slot = self._slot(keys)
-        todo = np.arange(len(keys))
-        while len(todo):  # linear probing; each round places one key per free slot
-            self._probes += 1
-            free = self._values[slot[todo]] < 0
-            cand = todo[free]
-            _, first = np.unique(slot[cand], return_index=True)
-            won = cand[first]
-            self._keys[slot[won]] = keys[won]
-            self._values[slot[won]] = values[won]
-            placed = np.zeros(len(keys), dtype=bool)
-            placed[won] = True
-            todo = todo[~placed[todo]]
-            slot[todo] = (slot[todo] + np.uint64(1)) & self._mask
+        home = self._slot(keys).astype(np.int64)
+        order = np.argsort(home, kind="stable")
+        # Keys in home-slot order take the first free slot at or after home:
+        # slot_i = max(home_i, slot_{i-1} + 1), i.e. i + running max of (home_i - i).
+        rank = np.arange(len(keys))
+        slot = np.maximum.accumulate(home[order] - rank) + rank if len(keys) else rank
+        self._probes = int((slot - home[order]).max()) + 1 if len(keys) else 1
+        size = (1 << bits) + self._probes
+        self._keys = np.zeros(size, dtype=np.uint64)
+        self._values = np.full(size, -1, dtype=np.int64)
+        self._keys[slot] = keys[order]
+        self._values[slot] = np.asarray(values, dtype=np.int64)[order]
+        self.order = order  # keys given in this order build the next table with no sorting
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         return (keys * _MIX) >> self._shift
@@ -139,14 +138,14 @@ class _HashIndex:
     def get(self, keys: np.ndarray) -> np.ndarray:
         """The value of each key, -1 where absent."""
         slot = self._slot(keys)
-        out = self._values[slot]  # most keys sit in their first slot: no indirection for them
+        out = self._values[slot]  # most keys sit in their home slot: no indirection for them
         stored = self._keys[slot]
         todo = np.flatnonzero((stored != keys) & (out >= 0))
         out[stored != keys] = -1
-        for _ in range(1, self._probes):
+        for _ in range(1, self._probes):  # a present key is at most _probes - 1 slots past home
             if not len(todo):
                 break
-            s = (slot[todo] + np.uint64(1)) & self._mask
+            s = slot[todo] + np.uint64(1)
             slot[todo] = s
             vals = self._values[s]
             hit = (self._keys[s] == keys[todo]) & (vals >= 0)
@@ -174,7 +173,7 @@ class Vectorizer:
         self.idf_: np.ndarray = np.zeros(0)
         self._unigrams: dict[str, int] = {}  # syllable → feature id, normalized spellings only
         self._unigram_index = _HashIndex(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-        self._keys: list[tuple[np.ndarray, np.ndarray]] = []  # per n ≥ 2: sorted keys, feature ids
+        self._keys: list[tuple[np.ndarray, np.ndarray]] = []  # per n ≥ 2: n-gram keys, feature ids
         self._ngram_index: list[_HashIndex] = []
         self._starts = np.zeros(1, dtype=bool)
         self._ends = np.zeros(1, dtype=bool)
@@ -246,12 +245,11 @@ class Vectorizer:
             keys, feats = by_n.setdefault(len(parts), ([], []))
             keys.append(key)
             feats.append(i)
-        sorted_keys = []
-        for n in range(2, self.ngram_max + 1):
-            keys, feats = by_n.get(n, ([], []))
-            order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
-            sorted_keys.append((np.asarray(keys, dtype=np.int64)[order], np.asarray(feats, dtype=np.int64)[order]))
-        return self._set_index({t: i for t, i in ids.items() if " " not in t}, sorted_keys)
+        keys_by_n = [
+            (np.asarray(keys, dtype=np.int64), np.asarray(feats, dtype=np.int64))
+            for keys, feats in (by_n.get(n, ([], [])) for n in range(2, self.ngram_max + 1))
+        ]
+        return self._set_index({t: i for t, i in ids.items() if " " not in t}, keys_by_n)
 
     def _set_index(self, unigrams: dict[str, int], keys: list[tuple[np.ndarray, np.ndarray]]) -> Vectorizer:
         """Build the lookup tables; old-style tone spellings are aliases of their syllable."""
@@ -264,8 +262,9 @@ class Vectorizer:
         if len(hashes) != len(spellings):
             raise ValueError("a unigram of the vocabulary is not one syllable")
         self._unigram_index = _HashIndex(hashes, np.fromiter(spellings.values(), dtype=np.int64))
-        self._keys = keys
         self._ngram_index = [_HashIndex(k.view(np.uint64), i) for k, i in keys]
+        # Kept (and saved) in table order, which makes loading the model cheaper.
+        self._keys = [(k[index.order], i[index.order]) for (k, i), index in zip(keys, self._ngram_index)]
         # Which feature ids begin, and which end, some n-gram of the vocabulary.
         v = max(1, self._n_terms)
         self._starts = np.zeros(v, dtype=bool)
