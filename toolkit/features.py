@@ -67,12 +67,17 @@ class _Powers:
         self.up = np.ones(0, dtype=np.uint64)
         self.down = np.ones(0, dtype=np.uint64)
 
+    _KEEP = 1 << 22  # longer arrays (a pathological one-paragraph input) are not kept
+
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up), 1 << 16)
-            self.up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
-            self.down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
-        return self.up, self.down
+        if len(self.up) >= n:
+            return self.up, self.down
+        size = max(n, min(2 * len(self.up), self._KEEP), 1 << 16)
+        up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
+        down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
+        if size <= self._KEEP:
+            self.up, self.down = up, down
+        return up, down
 
 
 _POWERS = _Powers()
