@@ -49,6 +49,16 @@ def test_identical_sentences_stay_distinct() -> None:
     assert [s["index"] for s in d["summary"]] == [0, 1, 2, 3]
 
 
+def test_a_caption_printed_twice_is_not_a_digest_sentence() -> None:
+    caption = "Đồng chí Bí thư Huyện ủy trao giấy khen cho các chi bộ tiêu biểu."
+    doc = DOC.replace("Cập nhật: 15/01/2024 - 09:12\n", f" {caption}\n{caption}\n")
+    d = summarize_text(doc, ranker=make_ranker("lead"), length=Length(2))
+    assert caption not in [s["text"] for s in d["summary"]]
+    assert d["summary"][0]["text"].startswith("Năm 2023, Đảng bộ huyện kết nạp")
+    only = summarize_text(f"{caption}\n{caption}\n", ranker=make_ranker("lead"))
+    assert [s["text"] for s in only["summary"]] == [caption]  # nothing else to say
+
+
 def test_empty_and_one_sentence_documents() -> None:
     assert summarize_text("", ranker=make_ranker("learned"))["summary"] == []
     one = summarize_text("Huyện ủy kết nạp 5 đảng viên.", ranker=make_ranker("learned"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,8 +54,9 @@ def split_sentences(text: str, title: str | None = None) -> tuple[str | None, li
 
     Without a given title, the first of the first three lines that reads as a
     headline (five to thirty words, no closing punctuation) becomes the title.
-    Lines that read as headlines (the title, subheadings, section labels) are
-    not candidate sentences unless the document has nothing else.
+    Lines that read as headlines (the title, subheadings, section labels) and
+    paragraphs printed twice (photo captions) are not candidate sentences unless
+    the document has nothing else.
     """
     paragraphs = paragraph_spans(text)
     if title is None:
@@ -64,9 +66,11 @@ def split_sentences(text: str, title: str | None = None) -> tuple[str | None, li
                 title = para.text
                 paragraphs = paragraphs[k + 1 :]
                 break
-    body = [p for p in paragraphs if not _is_headline(p.text)]
+    # A paragraph a page prints twice is a photo caption (figure caption + alt text).
+    seen = Counter(line.strip() for line in text.splitlines())
+    body = [p for p in paragraphs if not _is_headline(p.text) and seen[p.text] < 2]
     if body:
-        paragraphs = body  # subheadings and labels are not digest sentences
+        paragraphs = body  # subheadings, labels and captions are not digest sentences
     out: list[Sentence] = []
     for p_index, para in enumerate(paragraphs):
         for span in sentence_spans(para.text, offset=para.start):
