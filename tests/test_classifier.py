@@ -50,6 +50,23 @@ def test_tfidf_matches_scikit_learn(small_corpus: Path) -> None:
         assert np.allclose(ours.transform_matrix(batch).toarray(), theirs.transform(batch).toarray())
 
 
+def test_hash_index_finds_every_key_and_nothing_else() -> None:
+    from toolkit.features import _HashIndex
+
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 7, 50_000):
+        keys = np.unique(rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64))
+        index = _HashIndex(keys, np.arange(len(keys)))
+        absent = rng.integers(0, 2**63, 1000, dtype=np.int64).astype(np.uint64)
+        absent = absent[~np.isin(absent, keys)]
+        assert (index.get(keys) == np.arange(len(keys))).all()
+        assert (index.get(absent) == -1).all()
+        assert (index.get(np.zeros(3, dtype=np.uint64)) == -1).all() or 0 in keys
+        # Rebuilt from keys in table order, the index is the same.
+        again = _HashIndex(keys[index.order], np.arange(len(keys))[index.order])
+        assert (again.get(keys) == np.arange(len(keys))).all()
+
+
 def test_numpy_scores_equal_sparse_matrix_product(small_model: Path) -> None:
     clf = classifier.load(small_model)
     X = clf.vectorizer.transform_matrix(PARAS)
