@@ -42,6 +42,12 @@ def test_decoding_splits_multibyte_characters_across_chunks() -> None:
     assert "".join(iter_lines(io.BytesIO(text.encode("utf-8")), "x")) == text
 
 
+def test_lines_longer_than_a_read_come_out_whole() -> None:
+    long = "kết nạp đảng viên " * 30000  # ~550 KB: many reads, one line
+    text = f"Dòng đầu\n{long}\nDòng giữa\u2028dòng sau\n{long}"
+    assert list(iter_lines(io.BytesIO(text.encode("utf-8")), "x")) == text.splitlines(keepends=True)
+
+
 def _cp1258(text: str) -> bytes:
     """Windows-1258 keeps base letters precomposed and tone marks combining."""
     tones = "\u0300\u0301\u0303\u0309\u0323"

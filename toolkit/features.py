@@ -67,17 +67,12 @@ class _Powers:
         self.up = np.ones(0, dtype=np.uint64)
         self.down = np.ones(0, dtype=np.uint64)
 
-    _KEEP = 1 << 22  # longer arrays (a pathological one-paragraph input) are not kept
-
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) >= n:
-            return self.up, self.down
-        size = max(n, min(2 * len(self.up), self._KEEP), 1 << 16)
-        up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
-        down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
-        if size <= self._KEEP:
-            self.up, self.down = up, down
-        return up, down
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 1 << 16)
+            self.up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
+            self.down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
+        return self.up, self.down
 
 
 _POWERS = _Powers()
@@ -89,12 +84,35 @@ _CHAR_CLASS = np.zeros(0x110000, dtype=np.uint8)
 _ONE_TOKEN_CHAR = re.compile(TOKEN_PATTERN)
 
 
+_CHUNK = 1 << 20  # code points hashed at once: bounds memory on a huge single paragraph
+
+
 def _syllables(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Hash of every syllable of lower-cased, NFC ``text``, and which ``_SEP``-separated part holds it.
 
     The syllables are those of :func:`toolkit.text.tokens_of_normalized`; a
     syllable's hash depends on its letters only, not on where it stands.
     """
+    if len(text) <= _CHUNK:
+        return _chunk_syllables(text)
+    hashes, parts = [], []
+    start = seps = 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text):
+            cut = max(text.rfind(" ", start + 1, end), text.rfind(_SEP, start + 1, end))
+            if cut > start:
+                end = cut  # a space or separator is never inside a syllable
+        piece = text[start:end]
+        h, p = _chunk_syllables(piece)
+        hashes.append(h)
+        parts.append(p + seps)
+        seps += piece.count(_SEP)
+        start = end
+    return np.concatenate(hashes), np.concatenate(parts)
+
+
+def _chunk_syllables(text: str) -> tuple[np.ndarray, np.ndarray]:
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     cls = _CHAR_CLASS[cps]
     unseen = cls == 0

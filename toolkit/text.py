@@ -39,6 +39,9 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+
+
 def iter_lines(stream: BinaryIO, name: str, encoding: str | None = None) -> Iterator[str]:
     """Decode a binary stream line by line, without reading it whole.
 
@@ -55,11 +58,11 @@ def iter_lines(stream: BinaryIO, name: str, encoding: str | None = None) -> Iter
     except LookupError:
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
     offset = 0
-    pending = ""
+    pending: list[str] = []  # pieces of an unfinished line, joined once it ends
     chunk = head
     while chunk:
         try:
-            pending += decoder.decode(chunk)
+            text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{name}: cannot decode byte 0x{exc.object[exc.start]:02x} at offset "
@@ -67,17 +70,25 @@ def iter_lines(stream: BinaryIO, name: str, encoding: str | None = None) -> Iter
                 "if the file uses another encoding, pass --encoding (e.g. --encoding cp1258)"
             ) from None
         offset += len(chunk)
-        lines = pending.splitlines(keepends=True)
-        # The last piece may be an unfinished line; keep it for the next chunk.
-        pending = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
-        yield from lines
         chunk = stream.read(1 << 16)
+        lines = text.splitlines(keepends=True)
+        if not lines:
+            continue
+        if pending:
+            if len(lines) == 1 and lines[0][-1] not in _LINE_BREAKS:
+                pending.append(lines[0])  # a very long line: no re-splitting of what came before
+                continue
+            lines[0] = "".join(pending) + lines[0]
+            pending = []
+        if lines[-1][-1] not in _LINE_BREAKS:
+            pending.append(lines.pop())  # an unfinished line: wait for the next chunk
+        yield from lines
     try:
-        pending += decoder.decode(b"", final=True)
+        pending.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         raise InputError(f"{name}: the file ends in the middle of a character") from None
-    if pending:
-        yield pending
+    if "".join(pending):
+        yield "".join(pending)
 
 
 def read_text(path: str, encoding: str | None = None) -> str:
