@@ -51,12 +51,17 @@ def run(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int]:
 
 
 def write_vntc(path: Path, copies: int = 1) -> int:
-    """VNTC paragraphs, one a line, articles separated by a blank line."""
+    """VNTC paragraphs, one a line, articles separated by a blank line.
+
+    Copies after the first are marked paragraph by paragraph ("(2) ..."):
+    classify drops exact repeats, so plain copies would not be classified.
+    """
     with open(path, "w", encoding="utf-8") as out:
-        for _ in range(copies):
+        for k in range(copies):
+            mark = f"({k + 1}) " if k else ""
             with gzip.open(VNTC, "rt", encoding="utf-8") as fh:
                 for line in fh:
-                    out.write("\n".join(json.loads(line)["paragraphs"]) + "\n\n")
+                    out.write("\n".join(mark + p for p in json.loads(line)["paragraphs"]) + "\n\n")
     return path.stat().st_size
 
 
