@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.text import TOKEN_PATTERN, old_style_spellings, tokens
+from toolkit.text import OLD_STYLE_ENDINGS, TOKEN_PATTERN, old_style_spellings, tokens
 
 
 
@@ -279,8 +279,9 @@ class Vectorizer:
         self._unigrams = unigrams
         spellings = dict(unigrams)
         for t, i in unigrams.items():
-            for alias in old_style_spellings(t):
-                spellings.setdefault(alias, i)
+            if t[-2:] in OLD_STYLE_ENDINGS:  # the rest have no other spelling: skip the call
+                for alias in old_style_spellings(t):
+                    spellings.setdefault(alias, i)
         hashes, _ = _syllables(_SEP.join(spellings))
         if len(hashes) != len(spellings):
             raise ValueError("a unigram of the vocabulary is not one syllable")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
@@ -66,6 +65,8 @@ def write_records(
         out.write("\n")
         n = len(items)
     elif fmt == "csv":
+        import csv  # only here: start-up of the other formats does not pay for it
+
         writer: csv.DictWriter | None = None
         for n, rec in enumerate(records, 1):
             row = flatten(rec)

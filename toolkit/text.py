@@ -147,6 +147,7 @@ def normalize(text: str) -> str:
 
 
 _OLD_STYLE = {new: old for old, new in _TONE_TABLE.items()}
+OLD_STYLE_ENDINGS = frozenset(_OLD_STYLE)  # the last two letters of syllables with another spelling
 
 
 def old_style_spellings(syllable: str) -> list[str]:
