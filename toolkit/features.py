@@ -69,7 +69,7 @@ class _Powers:
 
     def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         if len(self.up) < n:
-            size = max(n, 2 * len(self.up), 1 << 16)
+            size = max(n, 2 * len(self.up))
             self.up = np.cumprod(np.full(size, _P, dtype=np.uint64)) * _P_INV
             self.down = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * _P
         return self.up, self.down
