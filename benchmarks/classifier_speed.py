@@ -107,8 +107,10 @@ def main() -> int:
             }
         seeds = sorted((SHARED / "seeds").glob("*.txt")) or [ROOT / "examples" / "report.txt"]
         seed = seeds[0]
-        numpy_t = [run([sys.executable, "-c", "import numpy"])[0] for _ in range(5 * args.repeat)]
-        seed_t = [run([TOOLKIT, "classify", str(seed), "-f", "jsonl"])[0] for _ in range(5 * args.repeat)]
+        numpy_t, seed_t = [], []
+        for _ in range(5 * args.repeat):  # interleaved, so a drift in machine load hits both alike
+            numpy_t.append(run([sys.executable, "-c", "import numpy"])[0])
+            seed_t.append(run([TOOLKIT, "classify", str(seed), "-f", "jsonl"])[0])
         results["startup"] = {
             "input": seed.name,
             "classify_s": round(statistics.median(seed_t), 3),
