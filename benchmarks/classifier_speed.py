@@ -9,8 +9,9 @@ usage: python benchmarks/classifier_speed.py [--repeat N] [--json]
 3. peak memory (max RSS) while classifying ~100 MB of text;
 4. `toolkit train corpus/` wall time, cross-validation included.
 
-Every figure is measured in the same run as its baseline, best of --repeat
-runs (medians for start-up), because this machine is shared and noisy. Needs
+Every figure is measured in the same run as its baseline, interleaved with it,
+because this machine is shared and noisy: throughput is best of --repeat runs
+and its ratio the median of the per-pair ratios; start-up uses medians. Needs
 ../shared for 1 and 3. Measure a regular install (`pip install .`, which
 byte-compiles toolkit): an editable install under PYTHONDONTWRITEBYTECODE
 recompiles toolkit's modules on every start.
@@ -79,7 +80,7 @@ def regex_pass(path: Path) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     results: dict[str, dict] = {}
@@ -89,13 +90,17 @@ def main() -> int:
             text = tmp / "vntc.txt"
             size = write_vntc(text)
             mb = size / 1e6
-            base = min(regex_pass(text) for _ in range(args.repeat))
-            ours = min(run([*ONE_CORE, TOOLKIT, "classify", str(text), "-f", "jsonl"])[0] for _ in range(args.repeat))
+            pairs = []  # interleaved, so a burst of load on the shared host hits both sides
+            for _ in range(args.repeat):
+                pairs.append((regex_pass(text), run([*ONE_CORE, TOOLKIT, "classify", str(text), "-f", "jsonl"])[0]))
+            base = min(b for b, _ in pairs)
+            ours = min(o for _, o in pairs)
             results["throughput"] = {
                 "megabytes": round(mb, 1),
                 "classify_mb_per_s": round(mb / ours, 2),
                 "regex_mb_per_s": round(mb / base, 2),
-                "ratio": round(base / ours, 3),
+                "ratio": round(statistics.median(b / o for b, o in pairs), 3),
+                "ratio_range": [round(min(b / o for b, o in pairs), 3), round(max(b / o for b, o in pairs), 3)],
             }
             big = tmp / "big.txt"
             big_size = write_vntc(big, copies=3)
@@ -130,7 +135,8 @@ def main() -> int:
     if "throughput" in results:
         t = results["throughput"]
         print(f"| classify throughput, {t['megabytes']} MB VNTC → JSONL | {t['classify_mb_per_s']} MB/s | "
-              f"regex tokenization {t['regex_mb_per_s']} MB/s | {t['ratio']} | ≥ 5 MB/s and ≥ 0.33 |")
+              f"regex tokenization {t['regex_mb_per_s']} MB/s | {t['ratio']} (pairs {t['ratio_range'][0]}–"
+              f"{t['ratio_range'][1]}) | ≥ 5 MB/s and ≥ 0.33 |")
         m = results["memory"]
         print(f"| peak memory, classify {m['megabytes']} MB | {m['peak_rss_mb']} MB RSS | – | – | ≤ 200 MB |")
     s = results["startup"]
