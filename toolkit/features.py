@@ -22,18 +22,13 @@ import numpy as np
 from toolkit.text import OLD_STYLE_ENDINGS, TOKEN_PATTERN, old_style_spellings, tokens
 
 
-
 def grams(text: str, ngram_max: int) -> list[str]:
     """Syllable n-grams (1..ngram_max) of a text, as feature strings.
 
     >>> grams("Kết nạp đảng viên", 2)
     ['kết', 'nạp', 'đảng', 'viên', 'kết nạp', 'nạp đảng', 'đảng viên']
     """
-    return token_grams(tokens(text), ngram_max)
-
-
-def token_grams(toks: list[str], ngram_max: int) -> list[str]:
-    """N-grams of syllables already produced by :func:`toolkit.text.tokens`."""
+    toks = tokens(text)
     out = list(toks)
     for n in range(2, ngram_max + 1):
         out += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
