@@ -52,13 +52,15 @@ def write_records(
     n = 0
     if fmt == "jsonl":
         lines: list[str] = []
-        for n, rec in enumerate(records, 1):
-            lines.append(dumps(rec))
-            if len(lines) >= 256:  # one write per batch: write() costs more than a short line
+        try:
+            for n, rec in enumerate(records, 1):
+                lines.append(dumps(rec))
+                if len(lines) >= 256:  # one write per batch: write() costs more than a short line
+                    out.write("\n".join(lines) + "\n")
+                    lines.clear()
+        finally:  # an input error later on still leaves every record before it written
+            if lines:
                 out.write("\n".join(lines) + "\n")
-                lines.clear()
-        if lines:
-            out.write("\n".join(lines) + "\n")
     elif fmt == "json":
         items = list(records)
         json.dump(items, out, ensure_ascii=False, indent=2)
