@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +57,8 @@ def split_sentences(text: str, title: str | None = None) -> tuple[str | None, li
     paragraphs printed twice (photo captions) are not candidate sentences unless
     the document has nothing else.
     """
-    paragraphs = paragraph_spans(text)
+    repeated: set[str] = set()
+    paragraphs = paragraph_spans(text, repeated)
     if title is None:
         # Web pages often put a section label ("Thời sự - Chính trị") before the headline.
         for k, para in enumerate(paragraphs[:3]):
@@ -67,8 +67,7 @@ def split_sentences(text: str, title: str | None = None) -> tuple[str | None, li
                 paragraphs = paragraphs[k + 1 :]
                 break
     # A paragraph a page prints twice is a photo caption (figure caption + alt text).
-    seen = Counter(line.strip() for line in text.splitlines())
-    body = [p for p in paragraphs if not _is_headline(p.text) and seen[p.text] < 2]
+    body = [p for p in paragraphs if not _is_headline(p.text) and p.text not in repeated]
     if body:
         paragraphs = body  # subheadings, labels and captions are not digest sentences
     out: list[Sentence] = []

@@ -87,8 +87,9 @@ def iter_lines(stream: BinaryIO, name: str, encoding: str | None = None) -> Iter
         pending.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         raise InputError(f"{name}: the file ends in the middle of a character") from None
-    if "".join(pending):
-        yield "".join(pending)
+    rest = "".join(pending)
+    if rest:
+        yield rest
 
 
 def read_text(path: str, encoding: str | None = None) -> str:
@@ -273,8 +274,9 @@ class ParagraphFilter:
 
     _MAX_SEEN = 200_000  # bounds memory on huge single-document streams
 
-    def __init__(self) -> None:
+    def __init__(self, repeated: set[str] | None = None) -> None:
         self._seen: set[int] = set()
+        self._repeated = repeated  # when given, collects the paragraphs dropped as repeats
 
     def keep(self, paragraph: str) -> bool:
         """True when ``paragraph`` (already stripped) is new content."""
@@ -282,6 +284,8 @@ class ParagraphFilter:
             return False
         key = hash(paragraph)
         if key in self._seen:
+            if self._repeated is not None:
+                self._repeated.add(paragraph)
             return False
         if len(self._seen) >= self._MAX_SEEN:
             self._seen.clear()
@@ -292,13 +296,15 @@ class ParagraphFilter:
 _LINE_RE = re.compile(r"[^\r\n]+")
 
 
-def paragraph_spans(text: str) -> list[Span]:
+def paragraph_spans(text: str, repeated: set[str] | None = None) -> list[Span]:
     """The content paragraphs of a document, one per non-blank line, with offsets.
+
+    Exact repeats are dropped; ``repeated``, when given, receives their texts.
 
     >>> [p.text for p in paragraph_spans("Tin liên quan\\nHuyện kết nạp 42 đảng viên.\\n")]
     ['Huyện kết nạp 42 đảng viên.']
     """
-    keeper = ParagraphFilter()
+    keeper = ParagraphFilter(repeated)
     spans = []
     for m in _LINE_RE.finditer(text):
         raw = m.group()
