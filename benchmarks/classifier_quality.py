@@ -13,7 +13,10 @@ labels): no text is copied. 640 were drawn among paragraphs holding a typical
 phrase of some theme and 160 among the rest, so the set tests whether theme words
 in news about other things are mistaken for theme work. It has no admission
 paragraph: its macro-F1 is over the three other labels, and the share of "none"
-paragraphs given some label is shown too. One annotator pass, not adjudicated.
+paragraphs given some label is shown too. One annotator pass, not adjudicated;
+holding state officials to account for violations ("làm rõ trách nhiệm", "cách chức")
+is labeled `inspection` throughout, by the guide's "holding collectives and
+individuals to account", and routine state checks and National Assembly supervision none.
 
 The keyword baseline labels a paragraph with a theme when any phrase of that
 theme's "typical phrases" column in ANNOTATION.md occurs in it (case-folded,
