@@ -163,6 +163,24 @@ def test_missing_or_broken_model_dirs(small_model: Path, tmp_path: Path, broken:
         classifier.load(target)
 
 
+def test_joined_paragraphs_carry_the_labels_of_their_parts() -> None:
+    texts = ["Huyện kết nạp 42 đảng viên mới.", "Giá lúa tăng nhẹ.", "UBKT thi hành kỷ luật 3 đảng viên.",
+             "Mặt trận Tổ quốc tổ chức đối thoại với nhân dân.", "Trời mưa to."]
+    Y = np.array([[0, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]])
+    params = classifier.TrainParams(joined=2.0)
+    out_texts, out_Y = classifier._with_joined(texts, Y, params)
+    assert out_texts[:5] == texts and (out_Y[:5] == Y).all()
+    assert len(out_texts) == 5 + 2 * 3  # two per paragraph with a theme
+    for text, row in zip(out_texts[5:], out_Y[5:]):
+        parts = [i for i, t in enumerate(texts) if t in text]
+        assert len(text) > max(len(texts[i]) for i in parts) and any(Y[i].any() for i in parts)
+        assert (row == Y[parts].any(axis=0)).all()
+    again = classifier._with_joined(texts, Y, params)
+    assert again[0] == out_texts and (again[1] == out_Y).all()
+    none = classifier._with_joined(texts, Y, classifier.TrainParams(joined=0.0))
+    assert none[0] == texts
+
+
 def test_shipped_model_is_trained_on_the_shipped_corpus() -> None:
     model_dir = default_model_dir("classifier")
     m = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
