@@ -182,12 +182,15 @@ def _fit_all(
 ) -> tuple[Vectorizer, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Vectorizer, then (coef, intercept) of the logistic regressions and of naive Bayes.
 
-    Fitted on ``texts`` and the joined paragraphs made from them (:func:`_with_joined`).
+    The models are fitted on ``texts`` and the joined paragraphs made from them
+    (:func:`_with_joined`), the vocabulary on ``texts``.
     """
     from sklearn.naive_bayes import MultinomialNB
 
-    texts, Y = _with_joined(texts, Y, p)
+    # The vocabulary and idf come from the written paragraphs alone: in the joined
+    # ones every n-gram of a themed paragraph would reach min_df by itself.
     vec = Vectorizer(ngram_max=p.ngram_max, min_df=p.min_df).fit(texts)
+    texts, Y = _with_joined(texts, Y, p)
     X = vec.transform_matrix(texts)
     lr_w, lr_b, nb_w, nb_b = [], [], [], []
     for k in range(Y.shape[1]):
