@@ -16,7 +16,7 @@ Naive Bayes' different bias transfers better from written to real text:
 stacking raised cross-validated macro-F1 0.958 → 0.960 and real-dev macro-F1
 0.810 → 0.830 (benchmarks/README.md).
 
-Every model in step 1 and 3 also learns from synthetic long paragraphs: each
+The models of steps 1 and 3 also learn from synthetic long paragraphs: each
 paragraph with a theme is joined with one or two other training paragraphs and
 gets the union of their labels (:func:`_with_joined`). Real paragraphs often
 report a theme in one clause among other matters, where the written corpus
@@ -167,7 +167,8 @@ def _with_joined(texts: list[str], Y: np.ndarray, p: TrainParams) -> tuple[list[
     if not n_new:
         return texts, Y
     rng = np.random.default_rng([p.seed, len(texts)])
-    picks = np.concatenate([rng.permutation(themed) for _ in range(-(-n_new // len(themed)))])[:n_new]
+    rounds = -(-n_new // len(themed))  # ceiling: every themed paragraph is picked once a round
+    picks = np.concatenate([rng.permutation(themed) for _ in range(rounds)])[:n_new]
     new_texts, new_rows = [], []
     for i in picks.tolist():
         parts = [i, *rng.integers(0, len(texts), rng.integers(1, 3)).tolist()]
