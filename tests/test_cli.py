@@ -91,6 +91,21 @@ def test_classify_json_csv_and_table(report: Path) -> None:
     assert table.exit_code == 0 and "bao_cao.txt" in table.stdout
 
 
+def test_jsonl_lines_are_what_json_dumps_writes() -> None:
+    """The JSONL writer's reused C encoder writes exactly what ``json.dumps`` would."""
+    from toolkit.output import dumps
+
+    records = [
+        {"source": "a\\b.txt", "id": None, "paragraph": 0, "text": 'Ông nói: "hòa giải"\n\t\x01', "labels": []},
+        {"scores": {"inspection": 0.1234, "admission": 1e-05, "x": float("nan")}, "ok": True, "n": -3},
+        {"nested": [{"k": ["ủy", 2.5]}, [], {}], "line": "\u2028"},
+    ]
+    for rec in records:
+        assert dumps(rec) == json.dumps(rec, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        dumps({"bad": object()})
+
+
 def test_classify_threshold_and_explain(report: Path) -> None:
     recs = read_jsonl(run("classify", str(report), "-f", "jsonl", "--threshold", "0").stdout)
     assert all(r["labels"] == list(LABELS) for r in recs)

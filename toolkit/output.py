@@ -30,11 +30,27 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # records are trees we build
+# JSONEncoder.encode builds a new C encoder on every call, which is a fifth of the cost of
+# a classify record; this one is built once. (None where the C accelerator is missing.)
+_C_ENCODE = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _ENCODER.default, json.encoder.encode_basestring,  # type: ignore[attr-defined]
+        None, ": ", ", ", False, False, True,
+    )
+    if json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    else None
+)
 
 
 def dumps(obj: Any) -> str:
-    """JSON that keeps Vietnamese letters readable."""
-    return _ENCODER.encode(obj)
+    """JSON that keeps Vietnamese letters readable, as ``json.dumps(obj, ensure_ascii=False)``.
+
+    >>> dumps({"text": "Kết nạp đảng viên", "scores": {"admission": 0.97}})
+    '{"text": "Kết nạp đảng viên", "scores": {"admission": 0.97}}'
+    """
+    if _C_ENCODE is None:
+        return _ENCODER.encode(obj)
+    return "".join(_C_ENCODE(obj, 0))
 
 
 def write_records(
