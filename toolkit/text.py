@@ -227,6 +227,7 @@ _DATE_WORDS = re.compile(
 _URL = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
 _CREDIT = re.compile(r"^(?:ảnh|nguồn|theo|video|clip|đồ họa|thực hiện)\s*:", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
 
 
 def is_furniture(line: str) -> bool:
@@ -255,13 +256,15 @@ def is_furniture(line: str) -> bool:
         return True
     if len(words) <= 8 and (line.endswith((":", "*")) or line.count("|") >= 2):
         return True  # form fields and menus
-    if _DATE_TIME.search(low) and not _DATE_WORDS.sub("", _DATE_TIME.sub("", low)).strip(
+    # Most short lines are headlines without a digit: skip the timestamp patterns for them.
+    has_digit = _DIGIT.search(line) is not None
+    if has_digit and _DATE_TIME.search(low) and not _DATE_WORDS.sub("", _DATE_TIME.sub("", low)).strip(
         " \t-–|,:;.'/()"
     ):
         return True  # a timestamp line
-    if any(c.isalpha() for c in line) and line == line.upper() and len(words) <= 12:
+    if letters and line == line.upper() and len(words) <= 12:
         return True  # "THÔNG TIN - QUẢNG CÁO"
-    if len(words) <= 6 and not any(c.isdigit() for c in line):
+    if len(words) <= 6 and not has_digit:
         if all(w[0].isupper() for w in letters) and not line.endswith(("?", "!")):
             return True  # bylines and menu entries: "Hằng Nga - Mạnh Hùng"
     if len(words) <= 5 and low.startswith(("theo ", "nguồn ")):
