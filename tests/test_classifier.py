@@ -95,6 +95,18 @@ def test_explain_gives_terms_of_the_paragraph(small_model: Path) -> None:
     assert all(w > 0 for _, w in terms)
 
 
+def test_classify_records_do_not_depend_on_batching(small_model: Path, tmp_path: Path, monkeypatch) -> None:
+    texts = [f"Đoạn {i}: " + PARAS[i % 3] + " Hội nghị bàn công tác năm tới." * (i % 5) for i in range(60)]
+    report = tmp_path / "report.txt"
+    report.write_text("\n\n".join(texts), encoding="utf-8")
+    whole = list(classifier.classify_paths([str(report)], model_dir=small_model))
+    monkeypatch.setattr(classifier, "_BATCH_CHARS", 300)  # a few paragraphs a batch
+    batched = list(classifier.classify_paths([str(report)], model_dir=small_model, batch_size=7))
+    assert batched == whole
+    assert [r["paragraph"] for r in whole] == list(range(len(texts)))
+    assert [r["text"] for r in whole] == texts
+
+
 def test_training_is_deterministic(small_corpus: Path, small_model: Path, tmp_path: Path) -> None:
     artifact, manifest = classifier.train(corpus.load([small_corpus]))
     out = classifier.save(artifact, manifest, tmp_path / "again")
